@@ -1,0 +1,102 @@
+//! Emails: the intents the product sends, and the composed message the outbox carries.
+
+use time::OffsetDateTime;
+
+/// What kind of message an email is (stored with it in the outbox, for operators).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EmailKind {
+    ResetPassword,
+    PasswordChanged,
+    ServerError,
+    Test,
+}
+
+impl EmailKind {
+    /// The stable name stored in the outbox and used as the template folder.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ResetPassword => "reset_password",
+            Self::PasswordChanged => "password_changed",
+            Self::ServerError => "server_error",
+            Self::Test => "test",
+        }
+    }
+
+    /// The kind named by [`EmailKind::as_str`], if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Self::ResetPassword,
+            Self::PasswordChanged,
+            Self::ServerError,
+            Self::Test,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == name)
+    }
+}
+
+/// A message to be composed: what to say, not how it looks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmailIntent {
+    /// The seed chapter's email: a link that resets the password.
+    ResetPassword {
+        username: String,
+        link: String,
+        valid_for_minutes: u64,
+    },
+    /// Sent after a successful reset; carries no link.
+    PasswordChanged {
+        username: String,
+        changed_at: OffsetDateTime,
+    },
+    /// "Microblog Failure" to the administrators.
+    ServerError {
+        request_line: String,
+        request_id: String,
+        error_chain: Vec<String>,
+        occurred_at: OffsetDateTime,
+    },
+    /// `microblog send-test-email`.
+    Test { sent_at: OffsetDateTime },
+}
+
+impl EmailIntent {
+    /// The kind of message this intent produces.
+    pub fn kind(&self) -> EmailKind {
+        match self {
+            Self::ResetPassword { .. } => EmailKind::ResetPassword,
+            Self::PasswordChanged { .. } => EmailKind::PasswordChanged,
+            Self::ServerError { .. } => EmailKind::ServerError,
+            Self::Test { .. } => EmailKind::Test,
+        }
+    }
+}
+
+/// A composed email, ready for the outbox and the mailer. The sender is the mailer's
+/// configuration (`MAIL_DEFAULT_SENDER`), not part of the message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email {
+    pub kind: EmailKind,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_round_trip() {
+        for kind in [
+            EmailKind::ResetPassword,
+            EmailKind::PasswordChanged,
+            EmailKind::ServerError,
+            EmailKind::Test,
+        ] {
+            assert_eq!(EmailKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(EmailKind::parse("nope"), None);
+    }
+}

@@ -1,0 +1,42 @@
+//! Ports: the traits adapters implement. Each documents what an implementation must return.
+//!
+//! With the `mocks` feature, mockall generates `MockUserRepository`, `MockPostRepository`,
+//! `MockOutbox`, `MockMailer`, `MockEmailComposer`, `MockPasswordHasher` and `MockClock`.
+
+mod clock;
+mod composer;
+mod mailer;
+mod outbox;
+mod password_hasher;
+mod posts;
+mod users;
+
+pub use clock::{Clock, SystemClock};
+pub use composer::{ComposeError, EmailComposer};
+pub use mailer::{MailError, Mailer};
+pub use outbox::{Outbox, OutboxEntry, OutboxError, OutboxId};
+pub use password_hasher::{HashError, PasswordHasher};
+pub use posts::PostRepository;
+pub use users::{CreateUserError, UpdateProfileError, UserRepository};
+
+#[cfg(feature = "mocks")]
+pub use {
+    clock::MockClock, composer::MockEmailComposer, mailer::MockMailer, outbox::MockOutbox,
+    password_hasher::MockPasswordHasher, posts::MockPostRepository, users::MockUserRepository,
+};
+
+/// A boxed error from an adapter's infrastructure, kept for the log's cause chain.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The storage behind a repository failed (connection lost, query failed, corrupt row).
+/// Nothing a user did can fix it; the web layer answers 500.
+#[derive(Debug, thiserror::Error)]
+#[error("storage failed")]
+pub struct RepoError(#[source] pub BoxError);
+
+impl RepoError {
+    /// Wraps any infrastructure error.
+    pub fn new(error: impl Into<BoxError>) -> Self {
+        Self(error.into())
+    }
+}

@@ -1,0 +1,75 @@
+//! `PostRepository`: posts, timelines and the follower graph.
+
+use super::RepoError;
+use crate::entities::{FollowCounts, Page, PageRequest, Post, TimelinePost, UserId};
+use crate::values::PostBody;
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+/// Stores posts and who follows whom.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait PostRepository: Send + Sync {
+    /// Stores a post by `author` at `at`.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails (including an `author` that does not exist).
+    async fn create(
+        &self,
+        author: UserId,
+        body: &PostBody,
+        at: OffsetDateTime,
+    ) -> Result<Post, RepoError>;
+
+    /// Posts by `user` and by everyone `user` follows, newest first (ties: higher id first),
+    /// each with its author, in one query.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails. An empty page is `Ok`.
+    async fn timeline(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<Page<TimelinePost>, RepoError>;
+
+    /// All posts, newest first (ties: higher id first).
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn explore(&self, page: PageRequest) -> Result<Page<TimelinePost>, RepoError>;
+
+    /// Posts by `author`, newest first (ties: higher id first).
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn by_author(
+        &self,
+        author: UserId,
+        page: PageRequest,
+    ) -> Result<Page<TimelinePost>, RepoError>;
+
+    /// Makes `follower` follow `followed`. Idempotent: following twice is one edge, `Ok`.
+    /// Self-follow is the service's rule to refuse; the repository stores what it is given.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn follow(&self, follower: UserId, followed: UserId) -> Result<(), RepoError>;
+
+    /// Removes the edge if present. Idempotent.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn unfollow(&self, follower: UserId, followed: UserId) -> Result<(), RepoError>;
+
+    /// Whether `follower` follows `followed`.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn is_following(&self, follower: UserId, followed: UserId) -> Result<bool, RepoError>;
+
+    /// How many follow `user`, and how many `user` follows.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn follow_counts(&self, user: UserId) -> Result<FollowCounts, RepoError>;
+}

@@ -1,0 +1,107 @@
+//! `UserRepository`: users, their passwords, sessions epochs and reset throttling.
+
+use super::RepoError;
+use crate::entities::{NewUser, User, UserId};
+use crate::values::{AboutMe, EmailAddress, PasswordHash, Username};
+use async_trait::async_trait;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// Why a user could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("username is taken")]
+    UsernameTaken,
+    #[error("email address is taken")]
+    EmailTaken,
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+/// Why a profile could not be updated.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateProfileError {
+    #[error("username is taken")]
+    UsernameTaken,
+    #[error("user not found")]
+    NotFound,
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+/// Stores users.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait UserRepository: Send + Sync {
+    /// Stores a new user with `session_epoch` 0, `last_seen` = `created_at`, empty about-me.
+    ///
+    /// # Errors
+    /// [`CreateUserError::UsernameTaken`] when the username exists (exact match),
+    /// [`CreateUserError::EmailTaken`] when the *normalized* email exists — both also when a
+    /// concurrent insert wins the race (a unique violation, never a `Repo` error);
+    /// [`CreateUserError::Repo`] when storage fails.
+    async fn create(&self, user: NewUser) -> Result<User, CreateUserError>;
+
+    /// The user with this id, if any.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails; an unknown id is `Ok(None)`.
+    async fn by_id(&self, id: UserId) -> Result<Option<User>, RepoError>;
+
+    /// The user with exactly this username, if any.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails; an unknown name is `Ok(None)`.
+    async fn by_username(&self, username: &Username) -> Result<Option<User>, RepoError>;
+
+    /// The user whose normalized email equals `email.normalized()`, if any. Lookalikes
+    /// (different normalized forms) never match.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails; an unknown address is `Ok(None)`.
+    async fn by_email(&self, email: &EmailAddress) -> Result<Option<User>, RepoError>;
+
+    /// Changes username and about-me, returning the updated user.
+    ///
+    /// # Errors
+    /// [`UpdateProfileError::UsernameTaken`] when another user has the name,
+    /// [`UpdateProfileError::NotFound`] for an unknown id, `Repo` when storage fails.
+    async fn update_profile(
+        &self,
+        id: UserId,
+        username: &Username,
+        about_me: &AboutMe,
+    ) -> Result<User, UpdateProfileError>;
+
+    /// Sets `last_seen` to `at`.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails; an unknown id is `Ok(())`.
+    async fn touch_last_seen(&self, id: UserId, at: OffsetDateTime) -> Result<(), RepoError>;
+
+    /// Atomically replaces the password hash **only if** it is still `expected`, and in the
+    /// same statement increments `session_epoch`. Returns whether it replaced it: of two
+    /// concurrent calls with the same `expected`, exactly one returns `true`.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn replace_password_hash(
+        &self,
+        id: UserId,
+        expected: &PasswordHash,
+        new: &PasswordHash,
+    ) -> Result<bool, RepoError>;
+
+    /// Atomically records a reset request at `now` **only if** the previous one is older than
+    /// `window` (or there is none). Returns whether this request won the slot; across
+    /// processes sharing the database at most one request per window wins.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn claim_reset_slot(
+        &self,
+        id: UserId,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> Result<bool, RepoError>;
+}

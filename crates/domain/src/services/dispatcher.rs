@@ -1,0 +1,229 @@
+//! `MailDispatcher`: moves mail from the outbox to the mailer, with retries and backoff.
+
+use crate::ports::{Clock, MailError, Mailer, Outbox, OutboxEntry, OutboxError};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, Semaphore};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+/// Wakes the dispatcher of this process when mail is enqueued, so it does not wait for the
+/// next poll. Other processes' dispatchers find the mail on their next poll.
+#[derive(Clone, Debug, Default)]
+pub struct OutboxSignal(Arc<Notify>);
+
+impl OutboxSignal {
+    /// Says that mail is waiting. If the dispatcher is busy, it looks again when done.
+    pub fn notify(&self) {
+        self.0.notify_one();
+    }
+
+    async fn notified(&self) {
+        self.0.notified().await;
+    }
+}
+
+/// How the dispatcher works.
+#[derive(Clone, Debug)]
+pub struct DispatcherConfig {
+    /// Entries leased per claim. Keep it a small multiple of `concurrency`: the last entry of
+    /// a batch waits for the ones before it, and must still be sent within the lease.
+    pub batch_size: u32,
+    /// Deliveries in flight at once.
+    pub concurrency: usize,
+    /// How long a claimed entry stays leased; after that another dispatcher may take it. It
+    /// must exceed the time a whole batch can take (batch / concurrency × worst send time),
+    /// or a slow but live dispatcher's entries are sent twice.
+    pub lease: Duration,
+    /// How often to look for due mail when not woken.
+    pub poll_interval: Duration,
+    /// Attempts before an entry is marked dead.
+    pub max_attempts: u32,
+}
+
+impl Default for DispatcherConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 32,
+            concurrency: 8,
+            lease: Duration::from_secs(60),
+            poll_interval: Duration::from_secs(1),
+            max_attempts: 12,
+        }
+    }
+}
+
+/// The delay before attempt `attempts + 1`: 1 s after the first failure, doubling, capped
+/// at 5 minutes.
+pub fn backoff(attempts: u32) -> Duration {
+    const CAP: Duration = Duration::from_secs(300);
+    let exponent = attempts.saturating_sub(1).min(16);
+    Duration::from_secs(1u64 << exponent).min(CAP)
+}
+
+/// What one pass over the outbox did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DispatchReport {
+    pub claimed: usize,
+    pub sent: usize,
+    pub retried: usize,
+    pub dead: usize,
+}
+
+/// Claims due outbox entries and delivers them.
+#[derive(Clone)]
+pub struct MailDispatcher {
+    outbox: Arc<dyn Outbox>,
+    mailer: Arc<dyn Mailer>,
+    clock: Arc<dyn Clock>,
+    config: DispatcherConfig,
+    signal: OutboxSignal,
+}
+
+enum Outcome {
+    Sent,
+    Retried,
+    Dead,
+}
+
+impl MailDispatcher {
+    /// A dispatcher; `signal` is the one the services notify on enqueue.
+    pub fn new(
+        outbox: Arc<dyn Outbox>,
+        mailer: Arc<dyn Mailer>,
+        clock: Arc<dyn Clock>,
+        config: DispatcherConfig,
+        signal: OutboxSignal,
+    ) -> Self {
+        Self {
+            outbox,
+            mailer,
+            clock,
+            config,
+            signal,
+        }
+    }
+
+    /// Claims one batch of due entries and delivers them, at most `concurrency` at a time,
+    /// waiting for every delivery it started. Sends run concurrently; their outcomes are
+    /// recorded one after another by this task, so the dispatcher never has several writes
+    /// of its own competing for the database (SQLite has one writer at a time).
+    ///
+    /// # Errors
+    /// [`OutboxError`] when claiming fails. Failures to record an outcome are logged; the
+    /// lease then runs out and the entry is tried again.
+    pub async fn run_once(&self) -> Result<DispatchReport, OutboxError> {
+        let now = self.clock.now();
+        let entries = self
+            .outbox
+            .claim_due(now, self.config.batch_size, self.config.lease)
+            .await?;
+        let mut report = DispatchReport {
+            claimed: entries.len(),
+            ..DispatchReport::default()
+        };
+        let permits = Arc::new(Semaphore::new(self.config.concurrency.max(1)));
+        let mut deliveries = JoinSet::new();
+        for entry in entries {
+            let this = self.clone();
+            let permits = Arc::clone(&permits);
+            deliveries.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let result = this.mailer.send(&entry.email).await;
+                (entry, result)
+            });
+        }
+        while let Some(delivery) = deliveries.join_next().await {
+            match delivery {
+                Ok((entry, result)) => match self.record(entry, result).await {
+                    Outcome::Sent => report.sent += 1,
+                    Outcome::Retried => report.retried += 1,
+                    Outcome::Dead => report.dead += 1,
+                },
+                Err(panic) => tracing::error!(%panic, "a mail delivery task panicked"),
+            }
+        }
+        Ok(report)
+    }
+
+    /// Runs passes until nothing is due (or a pass fails); returns the summed report.
+    ///
+    /// # Errors
+    /// [`OutboxError`] when claiming fails.
+    pub async fn drain(&self) -> Result<DispatchReport, OutboxError> {
+        let mut total = DispatchReport::default();
+        loop {
+            let pass = self.run_once().await?;
+            total.claimed += pass.claimed;
+            total.sent += pass.sent;
+            total.retried += pass.retried;
+            total.dead += pass.dead;
+            if pass.claimed < self.config.batch_size as usize {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Dispatches until `shutdown` is cancelled: drains what is due, then sleeps until woken
+    /// by an enqueue or the poll interval passes. On shutdown it finishes the deliveries it
+    /// holds before returning.
+    pub async fn run(self, shutdown: CancellationToken) {
+        tracing::info!("mail dispatcher started");
+        while !shutdown.is_cancelled() {
+            if let Err(error) = self.drain().await {
+                tracing::error!(error = %error, "mail dispatcher could not claim mail");
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = self.signal.notified() => {}
+                () = tokio::time::sleep(self.config.poll_interval) => {}
+            }
+        }
+        tracing::info!("mail dispatcher stopped");
+    }
+
+    async fn record(&self, entry: OutboxEntry, result: Result<(), MailError>) -> Outcome {
+        let id = entry.id;
+        let kind = entry.email.kind.as_str();
+        let now = self.clock.now();
+        let (outcome, recorded) = match result {
+            Ok(()) => {
+                tracing::info!(outbox_id = id.0, kind, "mail sent");
+                (Outcome::Sent, self.outbox.mark_sent(id, now).await)
+            }
+            Err(error) if error.is_retryable() && entry.attempts < self.config.max_attempts => {
+                let delay = backoff(entry.attempts);
+                tracing::warn!(outbox_id = id.0, kind, attempts = entry.attempts, ?delay, %error, "mail delivery failed; will retry");
+                let next = now + delay;
+                (
+                    Outcome::Retried,
+                    self.outbox.reschedule(id, next, &error.to_string()).await,
+                )
+            }
+            Err(error) => {
+                let why = give_up_reason(&error, entry.attempts);
+                tracing::error!(outbox_id = id.0, kind, attempts = entry.attempts, %error, why, "mail delivery abandoned; kept as dead");
+                (
+                    Outcome::Dead,
+                    self.outbox.mark_dead(id, &error.to_string()).await,
+                )
+            }
+        };
+        if let Err(error) = recorded {
+            tracing::error!(outbox_id = id.0, %error, "could not record the delivery outcome");
+        }
+        outcome
+    }
+}
+
+fn give_up_reason(error: &MailError, attempts: u32) -> &'static str {
+    if error.is_retryable() {
+        if attempts > 1 {
+            "too many attempts"
+        } else {
+            "no attempts allowed"
+        }
+    } else {
+        "permanent failure"
+    }
+}

@@ -1,0 +1,10 @@
+//! The domain services, driven through mockall mocks of every port.
+
+mod services {
+    mod accounts;
+    mod alerts;
+    mod blog;
+    mod dispatcher;
+    mod reset;
+    mod support;
+}

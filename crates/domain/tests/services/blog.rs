@@ -1,0 +1,141 @@
+//! Posts, profiles, follow and unfollow rules.
+
+use super::support::{TestClock, t, user};
+use microblog_domain::ports::{MockPostRepository, MockUserRepository};
+use microblog_domain::services::{Blog, FollowError};
+use microblog_domain::values::{PostBody, Username};
+use microblog_domain::{FollowCounts, Page, PageRequest, Post, PostId, UserId};
+use std::sync::Arc;
+
+fn blog(users: MockUserRepository, posts: MockPostRepository) -> Blog {
+    Blog::new(
+        Arc::new(users),
+        Arc::new(posts),
+        Arc::new(TestClock::at(42)),
+        25,
+    )
+}
+
+fn users_with_susan_and_john() -> MockUserRepository {
+    let mut users = MockUserRepository::new();
+    users.expect_by_username().returning(|name| {
+        Ok(match name.as_str() {
+            "susan" => Some(user(1, "susan", "h")),
+            "john" => Some(user(2, "john", "h")),
+            _ => None,
+        })
+    });
+    users
+}
+
+fn name(raw: &str) -> Username {
+    Username::parse(raw).unwrap()
+}
+
+#[tokio::test]
+async fn a_post_is_stamped_with_the_clock() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_create()
+        .withf(|author, body, at| *author == UserId(1) && body.as_str() == "hi" && *at == t(42))
+        .times(1)
+        .returning(|author, body, at| {
+            Ok(Post {
+                id: PostId(1),
+                author,
+                body: body.clone(),
+                timestamp: at,
+            })
+        });
+    let post = blog(MockUserRepository::new(), posts)
+        .post(UserId(1), PostBody::parse("hi").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(post.timestamp, t(42));
+}
+
+#[tokio::test]
+async fn nobody_can_follow_or_unfollow_themselves() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_follow().never();
+    posts.expect_unfollow().never();
+    let blog = blog(users_with_susan_and_john(), posts);
+    assert!(matches!(
+        blog.follow(UserId(1), &name("susan")).await,
+        Err(FollowError::CannotFollowSelf)
+    ));
+    assert!(matches!(
+        blog.unfollow(UserId(1), &name("susan")).await,
+        Err(FollowError::CannotUnfollowSelf)
+    ));
+}
+
+#[tokio::test]
+async fn following_an_unknown_user_names_them() {
+    let blog = blog(users_with_susan_and_john(), MockPostRepository::new());
+    let error = blog.follow(UserId(1), &name("ghost")).await.unwrap_err();
+    assert_eq!(error.to_string(), "User ghost not found.");
+}
+
+#[tokio::test]
+async fn follow_and_unfollow_reach_the_repository() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_follow()
+        .withf(|a, b| (*a, *b) == (UserId(1), UserId(2)))
+        .times(2)
+        .returning(|_, _| Ok(()));
+    posts
+        .expect_unfollow()
+        .withf(|a, b| (*a, *b) == (UserId(1), UserId(2)))
+        .times(1)
+        .returning(|_, _| Ok(()));
+    let blog = blog(users_with_susan_and_john(), posts);
+    blog.follow(UserId(1), &name("john")).await.unwrap();
+    blog.follow(UserId(1), &name("john")).await.unwrap();
+    blog.unfollow(UserId(1), &name("john")).await.unwrap();
+}
+
+fn empty_page(request: PageRequest) -> Page<microblog_domain::TimelinePost> {
+    Page::from_lookahead(request, Vec::new())
+}
+
+#[tokio::test]
+async fn a_profile_says_whether_the_viewer_follows_but_never_asks_about_oneself() {
+    let mut posts = MockPostRepository::new();
+    posts
+        .expect_by_author()
+        .withf(|_, page| page.per_page() == 25 && page.page() == 2)
+        .returning(|_, page| Ok(empty_page(page)));
+    posts.expect_follow_counts().returning(|_| {
+        Ok(FollowCounts {
+            followers: 3,
+            following: 4,
+        })
+    });
+    posts
+        .expect_is_following()
+        .withf(|viewer, target| (*viewer, *target) == (UserId(1), UserId(2)))
+        .times(1)
+        .returning(|_, _| Ok(true));
+    let blog = blog(users_with_susan_and_john(), posts);
+    let john = blog
+        .profile(&name("john"), Some(UserId(1)), 2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(john.viewer_follows);
+    assert_eq!(john.counts.followers, 3);
+    let own = blog
+        .profile(&name("susan"), Some(UserId(1)), 2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!own.viewer_follows);
+    assert!(
+        blog.profile(&name("ghost"), None, 1)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -1,0 +1,171 @@
+//! The mail dispatcher: delivery, backoff, dead-lettering, wake-ups and shutdown.
+
+use super::support::{TestClock, t};
+use microblog_domain::ports::{MailError, MockMailer, MockOutbox, OutboxEntry, OutboxId};
+use microblog_domain::services::{DispatcherConfig, MailDispatcher, OutboxSignal, backoff};
+use microblog_domain::{Email, EmailKind};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+fn entry(id: i64, attempts: u32) -> OutboxEntry {
+    OutboxEntry {
+        id: OutboxId(id),
+        email: Email {
+            kind: EmailKind::ResetPassword,
+            to: vec![format!("user{id}@example.com")],
+            subject: "[Microblog] Reset Your Password".into(),
+            text_body: "text".into(),
+            html_body: "<p>html</p>".into(),
+        },
+        attempts,
+    }
+}
+
+/// An outbox whose first claim returns `entries` and later claims return nothing.
+fn outbox_with(entries: Vec<OutboxEntry>) -> MockOutbox {
+    let mut outbox = MockOutbox::new();
+    let mut batch = Some(entries);
+    outbox
+        .expect_claim_due()
+        .returning(move |_, _, _| Ok(batch.take().unwrap_or_default()));
+    outbox
+}
+
+fn dispatcher(outbox: MockOutbox, mailer: MockMailer) -> MailDispatcher {
+    MailDispatcher::new(
+        Arc::new(outbox),
+        Arc::new(mailer),
+        Arc::new(TestClock::at(0)),
+        DispatcherConfig::default(),
+        OutboxSignal::default(),
+    )
+}
+
+#[test]
+fn backoff_doubles_from_one_second_and_caps_at_five_minutes() {
+    let delays: Vec<u64> = (1..=13).map(|n| backoff(n).as_secs()).collect();
+    assert_eq!(
+        delays,
+        [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300, 300]
+    );
+    assert_eq!(backoff(u32::MAX), Duration::from_secs(300));
+}
+
+#[tokio::test]
+async fn delivered_mail_is_marked_sent() {
+    let mut outbox = outbox_with(vec![entry(1, 1), entry(2, 1)]);
+    outbox.expect_mark_sent().times(2).returning(|_, _| Ok(()));
+    outbox.expect_reschedule().never();
+    outbox.expect_mark_dead().never();
+    let mut mailer = MockMailer::new();
+    mailer.expect_send().times(2).returning(|_| Ok(()));
+    let report = dispatcher(outbox, mailer).run_once().await.unwrap();
+    assert_eq!((report.claimed, report.sent), (2, 2));
+}
+
+#[tokio::test]
+async fn a_transient_failure_is_rescheduled_with_backoff_and_the_error() {
+    for attempts in [1, 2, 5, 11] {
+        let mut outbox = outbox_with(vec![entry(1, attempts)]);
+        let expected_at = t(0) + backoff(attempts);
+        outbox
+            .expect_reschedule()
+            .withf(move |id, at, error| {
+                *id == OutboxId(1) && *at == expected_at && error.contains("451 try later")
+            })
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        outbox.expect_mark_dead().never();
+        let mut mailer = MockMailer::new();
+        mailer
+            .expect_send()
+            .returning(|_| Err(MailError::Transient("451 try later".into())));
+        let report = dispatcher(outbox, mailer).run_once().await.unwrap();
+        assert_eq!(report.retried, 1, "attempt {attempts}");
+    }
+}
+
+#[tokio::test]
+async fn the_twelfth_failed_attempt_marks_the_mail_dead() {
+    let mut outbox = outbox_with(vec![entry(1, 12)]);
+    outbox.expect_reschedule().never();
+    outbox
+        .expect_mark_dead()
+        .withf(|id, error| *id == OutboxId(1) && error.contains("timeout"))
+        .times(1)
+        .returning(|_, _| Ok(()));
+    let mut mailer = MockMailer::new();
+    mailer
+        .expect_send()
+        .returning(|_| Err(MailError::Transient("timeout".into())));
+    assert_eq!(dispatcher(outbox, mailer).run_once().await.unwrap().dead, 1);
+}
+
+#[tokio::test]
+async fn a_permanent_failure_is_dead_at_once() {
+    let mut outbox = outbox_with(vec![entry(1, 1)]);
+    outbox.expect_reschedule().never();
+    outbox
+        .expect_mark_dead()
+        .withf(|_, error| error.contains("550"))
+        .times(1)
+        .returning(|_, _| Ok(()));
+    let mut mailer = MockMailer::new();
+    mailer
+        .expect_send()
+        .returning(|_| Err(MailError::Permanent("550 no such user".into())));
+    assert_eq!(dispatcher(outbox, mailer).run_once().await.unwrap().dead, 1);
+}
+
+#[tokio::test]
+async fn the_running_dispatcher_wakes_on_signal_and_stops_on_shutdown() {
+    let claims = Arc::new(Mutex::new(vec![vec![], vec![entry(7, 1)]]));
+    let mut outbox = MockOutbox::new();
+    let pending = Arc::clone(&claims);
+    outbox
+        .expect_claim_due()
+        .returning(move |_, _, _| Ok(pending.lock().unwrap().pop().unwrap_or_default()));
+    outbox.expect_mark_sent().returning(|_, _| Ok(()));
+    let (sent_tx, mut sent_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut mailer = MockMailer::new();
+    mailer.expect_send().returning(move |email| {
+        sent_tx.send(email.to.clone()).unwrap();
+        Ok(())
+    });
+    // First claim (the newest vec, popped) finds entry 7; the second finds nothing.
+    let signal = OutboxSignal::default();
+    let config = DispatcherConfig {
+        poll_interval: Duration::from_secs(3600),
+        ..DispatcherConfig::default()
+    };
+    let dispatcher = MailDispatcher::new(
+        Arc::new(outbox),
+        Arc::new(mailer),
+        Arc::new(TestClock::at(0)),
+        config,
+        signal.clone(),
+    );
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(dispatcher.run(shutdown.clone()));
+    let first = tokio::time::timeout(Duration::from_secs(5), sent_rx.recv()).await;
+    assert_eq!(
+        first.unwrap().unwrap(),
+        vec!["user7@example.com".to_owned()]
+    );
+
+    claims.lock().unwrap().push(vec![entry(8, 1)]);
+    signal.notify();
+    let woken = tokio::time::timeout(Duration::from_secs(5), sent_rx.recv()).await;
+    assert_eq!(
+        woken.unwrap().unwrap(),
+        vec!["user8@example.com".to_owned()],
+        "woken, not polled"
+    );
+
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(5), running)
+        .await
+        .expect("stops promptly")
+        .unwrap();
+}
