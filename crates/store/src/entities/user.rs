@@ -1,0 +1,36 @@
+//! Entity of the `user` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `user`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "user")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub username: String,
+    /// The address as entered: where mail goes.
+    pub email: String,
+    /// The lookup key (unique).
+    pub email_normalized: String,
+    pub password_hash: String,
+    pub about_me: String,
+    pub last_seen: i64,
+    pub session_epoch: i64,
+    pub last_reset_requested_at: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::post::Entity")]
+    Post,
+}
+
+impl Related<super::post::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Post.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

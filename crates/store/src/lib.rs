@@ -1,0 +1,25 @@
+//! Microblog's storage adapter: the domain's `UserRepository`, `PostRepository` and `Outbox`
+//! ports on SQLite or PostgreSQL through sea-orm.
+//!
+//! Start with [`Database::connect`], apply the schema with [`Database::migrate`], then hand
+//! [`Database::users`], [`Database::posts`] and [`Database::outbox`] to the services.
+//! Entities stay private; every database error is translated into the ports' errors.
+//! Timestamps are stored as `BIGINT` microseconds since the Unix epoch (UTC), so ordering
+//! and due-ness are exact on both backends.
+
+mod constraint;
+mod database;
+mod entities;
+mod error;
+mod outbox;
+mod posts;
+pub mod testing;
+mod timestamp;
+mod users;
+mod write_gate;
+
+pub use database::{Database, OutboxCounts, PoolConfig};
+pub use error::StoreError;
+pub use outbox::SeaOrmOutbox;
+pub use posts::SeaOrmPosts;
+pub use users::SeaOrmUsers;

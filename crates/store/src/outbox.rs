@@ -1,0 +1,168 @@
+//! `SeaOrmOutbox`: the `Outbox` port on the `mail_outbox` table.
+//!
+//! States: `queued` (due at `next_attempt_at`) → `sending` (leased until `locked_until`) →
+//! `sent`, or back to `queued` by [`Outbox::reschedule`], or `dead`. `sent` and `dead` are
+//! final: a late `reschedule` from a dispatcher whose lease ran out never revives them.
+
+mod claim;
+
+use crate::entities::mail_outbox::{self, DEAD, QUEUED, SENDING, SENT};
+use crate::timestamp::to_micros;
+use crate::write_gate::WriteGate;
+use async_trait::async_trait;
+use microblog_domain::Email;
+use microblog_domain::ports::{Outbox, OutboxEntry, OutboxError, OutboxId};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection,
+    DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The longest error text kept in `last_error`, in characters.
+const MAX_ERROR_CHARS: usize = 2_000;
+
+/// How many outbox entries are in each state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub queued: u64,
+    pub sending: u64,
+    pub sent: u64,
+    pub dead: u64,
+}
+
+/// The durable mail queue stored with sea-orm. Build one with [`crate::Database::outbox`].
+#[derive(Clone, Debug)]
+pub struct SeaOrmOutbox {
+    conn: DatabaseConnection,
+    writes: WriteGate,
+}
+
+impl SeaOrmOutbox {
+    pub(crate) fn new(conn: DatabaseConnection, writes: WriteGate) -> Self {
+        Self { conn, writes }
+    }
+}
+
+#[async_trait]
+impl Outbox for SeaOrmOutbox {
+    async fn enqueue(&self, email: &Email, now: OffsetDateTime) -> Result<OutboxId, OutboxError> {
+        let _turn = self.writes.turn().await;
+        let now = to_micros(now);
+        let recipients = serde_json::to_string(&email.to).map_err(OutboxError::new)?;
+        let row = mail_outbox::ActiveModel {
+            id: NotSet,
+            kind: Set(email.kind.as_str().to_owned()),
+            recipient: Set(recipients),
+            subject: Set(email.subject.clone()),
+            text_body: Set(email.text_body.clone()),
+            html_body: Set(email.html_body.clone()),
+            status: Set(QUEUED.to_owned()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            locked_until: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            sent_at: Set(None),
+        };
+        let model = row.insert(&self.conn).await.map_err(OutboxError::new)?;
+        Ok(OutboxId(model.id))
+    }
+
+    async fn claim_due(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+        lease: Duration,
+    ) -> Result<Vec<OutboxEntry>, OutboxError> {
+        let _turn = self.writes.turn().await;
+        claim::claim_due(&self.conn, now, limit, lease)
+            .await
+            .map_err(OutboxError::new)
+    }
+
+    async fn mark_sent(&self, id: OutboxId, now: OffsetDateTime) -> Result<(), OutboxError> {
+        let _turn = self.writes.turn().await;
+        mail_outbox::Entity::update_many()
+            .col_expr(mail_outbox::Column::Status, Expr::value(SENT))
+            .col_expr(mail_outbox::Column::SentAt, Expr::value(to_micros(now)))
+            .col_expr(mail_outbox::Column::LockedUntil, Expr::value(None::<i64>))
+            .filter(mail_outbox::Column::Id.eq(id.0))
+            .exec(&self.conn)
+            .await
+            .map_err(OutboxError::new)?;
+        Ok(())
+    }
+
+    async fn reschedule(
+        &self,
+        id: OutboxId,
+        next_attempt_at: OffsetDateTime,
+        error: &str,
+    ) -> Result<(), OutboxError> {
+        let _turn = self.writes.turn().await;
+        mail_outbox::Entity::update_many()
+            .col_expr(mail_outbox::Column::Status, Expr::value(QUEUED))
+            .col_expr(
+                mail_outbox::Column::NextAttemptAt,
+                Expr::value(to_micros(next_attempt_at)),
+            )
+            .col_expr(mail_outbox::Column::LockedUntil, Expr::value(None::<i64>))
+            .col_expr(mail_outbox::Column::LastError, Expr::value(bounded(error)))
+            .filter(mail_outbox::Column::Id.eq(id.0))
+            .filter(mail_outbox::Column::Status.eq(SENDING))
+            .exec(&self.conn)
+            .await
+            .map_err(OutboxError::new)?;
+        Ok(())
+    }
+
+    async fn mark_dead(&self, id: OutboxId, error: &str) -> Result<(), OutboxError> {
+        let _turn = self.writes.turn().await;
+        mark_dead(&self.conn, id.0, error)
+            .await
+            .map_err(OutboxError::new)
+    }
+}
+
+/// Moves an unsent entry to `dead`, recording why.
+async fn mark_dead(conn: &DatabaseConnection, id: i64, error: &str) -> Result<(), DbErr> {
+    mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::Status, Expr::value(DEAD))
+        .col_expr(mail_outbox::Column::LockedUntil, Expr::value(None::<i64>))
+        .col_expr(mail_outbox::Column::LastError, Expr::value(bounded(error)))
+        .filter(mail_outbox::Column::Id.eq(id))
+        .filter(mail_outbox::Column::Status.is_in([QUEUED, SENDING]))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+fn bounded(error: &str) -> String {
+    error.chars().take(MAX_ERROR_CHARS).collect()
+}
+
+/// Counts entries by state in one `GROUP BY`.
+pub(crate) async fn counts(conn: &DatabaseConnection) -> Result<OutboxCounts, DbErr> {
+    let rows: Vec<(String, i64)> = mail_outbox::Entity::find()
+        .select_only()
+        .column(mail_outbox::Column::Status)
+        .column_as(mail_outbox::Column::Id.count(), "n")
+        .group_by(mail_outbox::Column::Status)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut counts = OutboxCounts::default();
+    for (status, n) in rows {
+        let n = u64::try_from(n).unwrap_or_default();
+        match status.as_str() {
+            QUEUED => counts.queued = n,
+            SENDING => counts.sending = n,
+            SENT => counts.sent = n,
+            DEAD => counts.dead = n,
+            _ => {}
+        }
+    }
+    Ok(counts)
+}

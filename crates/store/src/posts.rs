@@ -1,0 +1,143 @@
+//! `SeaOrmPosts`: the `PostRepository` port on the `post` and `followers` tables.
+
+mod timeline;
+
+use crate::entities::{followers, post};
+use crate::timestamp::{from_micros, to_micros};
+use crate::write_gate::WriteGate;
+use async_trait::async_trait;
+use microblog_domain::ports::{PostRepository, RepoError};
+use microblog_domain::{
+    FollowCounts, Page, PageRequest, Post, PostBody, PostId, TimelinePost, UserId,
+};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter,
+};
+use time::OffsetDateTime;
+
+/// Posts and the follower graph stored with sea-orm. Build one with
+/// [`crate::Database::posts`].
+#[derive(Clone, Debug)]
+pub struct SeaOrmPosts {
+    conn: DatabaseConnection,
+    writes: WriteGate,
+}
+
+impl SeaOrmPosts {
+    pub(crate) fn new(conn: DatabaseConnection, writes: WriteGate) -> Self {
+        Self { conn, writes }
+    }
+}
+
+#[async_trait]
+impl PostRepository for SeaOrmPosts {
+    async fn create(
+        &self,
+        author: UserId,
+        body: &PostBody,
+        at: OffsetDateTime,
+    ) -> Result<Post, RepoError> {
+        let _turn = self.writes.turn().await;
+        let row = post::ActiveModel {
+            id: NotSet,
+            body: Set(body.as_str().to_owned()),
+            timestamp: Set(to_micros(at)),
+            user_id: Set(author.0),
+        };
+        let model = row.insert(&self.conn).await.map_err(RepoError::new)?;
+        Ok(Post {
+            id: PostId(model.id),
+            author: UserId(model.user_id),
+            body: PostBody::parse(&model.body).map_err(RepoError::new)?,
+            timestamp: from_micros(model.timestamp).map_err(RepoError::new)?,
+        })
+    }
+
+    async fn timeline(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<Page<TimelinePost>, RepoError> {
+        timeline::page(&self.conn, timeline::Posts::FollowedBy(user), page).await
+    }
+
+    async fn explore(&self, page: PageRequest) -> Result<Page<TimelinePost>, RepoError> {
+        timeline::page(&self.conn, timeline::Posts::All, page).await
+    }
+
+    async fn by_author(
+        &self,
+        author: UserId,
+        page: PageRequest,
+    ) -> Result<Page<TimelinePost>, RepoError> {
+        timeline::page(&self.conn, timeline::Posts::By(author), page).await
+    }
+
+    /// `INSERT ... ON CONFLICT DO NOTHING`: a second follow is a no-op, even when racing.
+    async fn follow(&self, follower: UserId, followed: UserId) -> Result<(), RepoError> {
+        let _turn = self.writes.turn().await;
+        let columns = [followers::Column::FollowerId, followers::Column::FollowedId];
+        let insert = Query::insert()
+            .into_table(followers::Entity)
+            .columns(columns)
+            .values([follower.0.into(), followed.0.into()])
+            .map_err(RepoError::new)?
+            .on_conflict(OnConflict::columns(columns).do_nothing().to_owned())
+            .to_owned();
+        self.conn.execute(&insert).await.map_err(RepoError::new)?;
+        Ok(())
+    }
+
+    async fn unfollow(&self, follower: UserId, followed: UserId) -> Result<(), RepoError> {
+        let _turn = self.writes.turn().await;
+        followers::Entity::delete_many()
+            .filter(followers::Column::FollowerId.eq(follower.0))
+            .filter(followers::Column::FollowedId.eq(followed.0))
+            .exec(&self.conn)
+            .await
+            .map_err(RepoError::new)?;
+        Ok(())
+    }
+
+    async fn is_following(&self, follower: UserId, followed: UserId) -> Result<bool, RepoError> {
+        // `.all()` on the primary key, not `.one()`: no bound `LIMIT` (see `timeline`).
+        let edges = followers::Entity::find_by_id((follower.0, followed.0))
+            .all(&self.conn)
+            .await
+            .map_err(RepoError::new)?;
+        Ok(!edges.is_empty())
+    }
+
+    /// One statement with two counting subqueries, each served by an index (the primary key
+    /// for "following", `(followed_id, follower_id)` for "followers").
+    async fn follow_counts(&self, user: UserId) -> Result<FollowCounts, RepoError> {
+        let count_where = |column: followers::Column| {
+            let select = Query::select()
+                .expr(Expr::col(Asterisk).count())
+                .from(followers::Entity)
+                .and_where(column.eq(user.0))
+                .to_owned();
+            Expr::SubQuery(None, Box::new(select.into()))
+        };
+        let both = Query::select()
+            .expr_as(count_where(followers::Column::FollowedId), "followers")
+            .expr_as(count_where(followers::Column::FollowerId), "following")
+            .to_owned();
+        let row = self
+            .conn
+            .query_one(&both)
+            .await
+            .map_err(RepoError::new)?
+            .ok_or_else(|| RepoError::new("counting followers returned no row"))?;
+        let count = |name: &str| -> Result<u64, RepoError> {
+            let value: i64 = row.try_get("", name).map_err(RepoError::new)?;
+            u64::try_from(value).map_err(RepoError::new)
+        };
+        Ok(FollowCounts {
+            followers: count("followers")?,
+            following: count("following")?,
+        })
+    }
+}

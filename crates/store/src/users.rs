@@ -1,0 +1,187 @@
+//! `SeaOrmUsers`: the `UserRepository` port on the `user` table.
+
+use crate::constraint::{UserUnique, user_unique_violation};
+use crate::entities::user;
+use crate::timestamp::{duration_micros, from_micros, to_micros};
+use crate::write_gate::WriteGate;
+use async_trait::async_trait;
+use microblog_domain::ports::{CreateUserError, RepoError, UpdateProfileError, UserRepository};
+use microblog_domain::{AboutMe, EmailAddress, NewUser, PasswordHash, User, UserId, Username};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection,
+    EntityTrait, QueryFilter,
+};
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// Users stored with sea-orm. Build one with [`crate::Database::users`].
+#[derive(Clone, Debug)]
+pub struct SeaOrmUsers {
+    conn: DatabaseConnection,
+    writes: WriteGate,
+}
+
+impl SeaOrmUsers {
+    pub(crate) fn new(conn: DatabaseConnection, writes: WriteGate) -> Self {
+        Self { conn, writes }
+    }
+
+    /// The user matching `filter`, which must name a unique column (id, username, normalized
+    /// email). Not `.one()`: that adds a bound `LIMIT`, which makes SQLite recompile the
+    /// statement on every call (see `posts::timeline`), and a unique key needs no limit.
+    async fn find(
+        &self,
+        filter: impl sea_orm::sea_query::IntoCondition,
+    ) -> Result<Option<User>, RepoError> {
+        user::Entity::find()
+            .filter(filter)
+            .all(&self.conn)
+            .await
+            .map_err(RepoError::new)?
+            .into_iter()
+            .next()
+            .map(to_user)
+            .transpose()
+    }
+}
+
+#[async_trait]
+impl UserRepository for SeaOrmUsers {
+    async fn create(&self, new: NewUser) -> Result<User, CreateUserError> {
+        let _turn = self.writes.turn().await;
+        let created_at = to_micros(new.created_at);
+        let row = user::ActiveModel {
+            id: NotSet,
+            username: Set(new.username.as_str().to_owned()),
+            email: Set(new.email.as_str().to_owned()),
+            email_normalized: Set(new.email.normalized().to_owned()),
+            password_hash: Set(new.password_hash.as_str().to_owned()),
+            about_me: Set(String::new()),
+            last_seen: Set(created_at),
+            session_epoch: Set(0),
+            last_reset_requested_at: Set(None),
+            created_at: Set(created_at),
+        };
+        let model =
+            row.insert(&self.conn)
+                .await
+                .map_err(|err| match user_unique_violation(&err) {
+                    Some(UserUnique::Username) => CreateUserError::UsernameTaken,
+                    Some(UserUnique::EmailNormalized) => CreateUserError::EmailTaken,
+                    None => CreateUserError::Repo(RepoError::new(err)),
+                })?;
+        Ok(to_user(model)?)
+    }
+
+    async fn by_id(&self, id: UserId) -> Result<Option<User>, RepoError> {
+        self.find(user::Column::Id.eq(id.0)).await
+    }
+
+    async fn by_username(&self, username: &Username) -> Result<Option<User>, RepoError> {
+        self.find(user::Column::Username.eq(username.as_str()))
+            .await
+    }
+
+    async fn by_email(&self, email: &EmailAddress) -> Result<Option<User>, RepoError> {
+        self.find(user::Column::EmailNormalized.eq(email.normalized()))
+            .await
+    }
+
+    async fn update_profile(
+        &self,
+        id: UserId,
+        username: &Username,
+        about_me: &AboutMe,
+    ) -> Result<User, UpdateProfileError> {
+        let _turn = self.writes.turn().await;
+        let updated = user::Entity::update_many()
+            .col_expr(user::Column::Username, Expr::value(username.as_str()))
+            .col_expr(user::Column::AboutMe, Expr::value(about_me.as_str()))
+            .filter(user::Column::Id.eq(id.0))
+            .exec_with_returning(&self.conn)
+            .await
+            .map_err(|err| match user_unique_violation(&err) {
+                Some(UserUnique::Username) => UpdateProfileError::UsernameTaken,
+                _ => UpdateProfileError::Repo(RepoError::new(err)),
+            })?;
+        match updated.into_iter().next() {
+            Some(model) => Ok(to_user(model)?),
+            None => Err(UpdateProfileError::NotFound),
+        }
+    }
+
+    async fn touch_last_seen(&self, id: UserId, at: OffsetDateTime) -> Result<(), RepoError> {
+        let _turn = self.writes.turn().await;
+        user::Entity::update_many()
+            .col_expr(user::Column::LastSeen, Expr::value(to_micros(at)))
+            .filter(user::Column::Id.eq(id.0))
+            .exec(&self.conn)
+            .await
+            .map_err(RepoError::new)?;
+        Ok(())
+    }
+
+    /// One conditional `UPDATE ... WHERE id = ? AND password_hash = expected`, which also
+    /// bumps `session_epoch`: the row lock makes the second of two racing calls match nothing.
+    async fn replace_password_hash(
+        &self,
+        id: UserId,
+        expected: &PasswordHash,
+        new: &PasswordHash,
+    ) -> Result<bool, RepoError> {
+        let _turn = self.writes.turn().await;
+        let result = user::Entity::update_many()
+            .col_expr(user::Column::PasswordHash, Expr::value(new.as_str()))
+            .col_expr(
+                user::Column::SessionEpoch,
+                Expr::col(user::Column::SessionEpoch).add(1),
+            )
+            .filter(user::Column::Id.eq(id.0))
+            .filter(user::Column::PasswordHash.eq(expected.as_str()))
+            .exec(&self.conn)
+            .await
+            .map_err(RepoError::new)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// One conditional `UPDATE ... WHERE id = ? AND (last_reset_requested_at IS NULL OR
+    /// last_reset_requested_at <= now - window)`: exactly `window` after the last win, the
+    /// slot is free again.
+    async fn claim_reset_slot(
+        &self,
+        id: UserId,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> Result<bool, RepoError> {
+        let _turn = self.writes.turn().await;
+        let now = to_micros(now);
+        let free_since = now.saturating_sub(duration_micros(window));
+        let result = user::Entity::update_many()
+            .col_expr(user::Column::LastResetRequestedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(id.0))
+            .filter(
+                user::Column::LastResetRequestedAt
+                    .is_null()
+                    .or(user::Column::LastResetRequestedAt.lte(free_since)),
+            )
+            .exec(&self.conn)
+            .await
+            .map_err(RepoError::new)?;
+        Ok(result.rows_affected == 1)
+    }
+}
+
+/// A row as the domain's `User`; a row the domain would not accept is a storage failure.
+fn to_user(row: user::Model) -> Result<User, RepoError> {
+    Ok(User {
+        id: UserId(row.id),
+        username: Username::parse(&row.username).map_err(RepoError::new)?,
+        email: EmailAddress::parse(&row.email).map_err(RepoError::new)?,
+        password_hash: PasswordHash::from_phc(row.password_hash),
+        about_me: AboutMe::parse(&row.about_me).map_err(RepoError::new)?,
+        last_seen: from_micros(row.last_seen).map_err(RepoError::new)?,
+        session_epoch: row.session_epoch,
+        created_at: from_micros(row.created_at).map_err(RepoError::new)?,
+    })
+}

@@ -1,0 +1,16 @@
+//! Tests of the storage adapter: the ports' contract suites on SQLite and PostgreSQL, and
+//! what only this adapter promises (migrations, locking, pool behaviour, error mapping).
+//!
+//! Every test gets a fresh database. The PostgreSQL variants run when `TEST_DATABASE_URL`
+//! names a server (e.g. `postgres://postgres@127.0.0.1:5432/test`) and are skipped with a
+//! printed reason otherwise.
+
+#[macro_use]
+mod support;
+
+mod database;
+mod migrations;
+mod outbox;
+mod posts;
+mod sqlite;
+mod users;

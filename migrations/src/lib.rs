@@ -1,0 +1,79 @@
+//! Microblog's schema as sea-orm migrations: one file per migration, each with a working `down`.
+//!
+//! Conventions shared by every table, chosen to behave the same on SQLite and PostgreSQL:
+//! - Identities are `BIGINT` (`INTEGER PRIMARY KEY AUTOINCREMENT` on SQLite, `bigserial` on
+//!   PostgreSQL), so ids are never reused.
+//! - **Timestamps are `BIGINT` microseconds since the Unix epoch, UTC.** Integer comparison
+//!   and `ORDER BY` are exact on both backends (no text collation, no time-zone conversion),
+//!   and "due" checks are plain `<=` against a bound computed by the application.
+//! - Table `user` is a reserved word in PostgreSQL; sea-query always quotes identifiers.
+//! - `mail_outbox.recipient` holds the recipients as a JSON array of strings
+//!   (`["a@example.com","b@example.com"]`): unambiguous whatever an address contains.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_user;
+mod m20261123_000002_create_post;
+mod m20261123_000003_create_followers;
+mod m20261123_000004_create_mail_outbox;
+
+/// Applies and rolls back Microblog's migrations, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_user::Migration),
+            Box::new(m20261123_000002_create_post::Migration),
+            Box::new(m20261123_000003_create_followers::Migration),
+            Box::new(m20261123_000004_create_mail_outbox::Migration),
+        ]
+    }
+}
+
+/// Identifiers of the `user` table, shared by the migrations that reference it.
+#[derive(DeriveIden)]
+pub(crate) enum User {
+    Table,
+    Id,
+    Username,
+    Email,
+    EmailNormalized,
+    PasswordHash,
+    AboutMe,
+    LastSeen,
+    SessionEpoch,
+    LastResetRequestedAt,
+    CreatedAt,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_named_by_time_and_listed_in_order() {
+        let names: Vec<String> = Migrator::migrations()
+            .iter()
+            .map(|migration| migration.name().to_owned())
+            .collect();
+        for name in &names {
+            let stamp = name.get(1..16).unwrap_or_default();
+            let well_formed = name.starts_with('m')
+                && stamp.len() == 15
+                && stamp
+                    .chars()
+                    .enumerate()
+                    .all(|(i, c)| if i == 8 { c == '_' } else { c.is_ascii_digit() });
+            assert!(well_formed, "{name} is not mYYYYMMDD_HHMMSS_name");
+        }
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(
+            names, sorted,
+            "migrations must be listed once each, oldest first"
+        );
+    }
+}
