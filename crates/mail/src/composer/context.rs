@@ -1,0 +1,116 @@
+//! The variables each email's templates see, and sample intents to try them with.
+//!
+//! | kind | variables |
+//! |---|---|
+//! | `reset_password` | `username`, `link`, `href` (the link if it is http(s), else empty), `valid_for_minutes` |
+//! | `password_changed` | `username`, `changed_at` |
+//! | `server_error` | `request_line`, `request_id`, `error_chain` (list), `occurred_at` |
+//! | `test` | `sent_at` |
+//!
+//! Times are rendered in UTC as `2025-07-01 10:00:00 UTC`.
+
+use microblog_domain::{EmailIntent, EmailKind};
+use minijinja::{Value, context};
+use time::macros::format_description;
+use time::{OffsetDateTime, UtcOffset};
+
+/// The template variables of `intent`.
+pub(super) fn values(intent: &EmailIntent) -> Value {
+    match intent {
+        EmailIntent::ResetPassword {
+            username,
+            link,
+            valid_for_minutes,
+        } => context! {
+            username => username,
+            link => link,
+            href => safe_href(link),
+            valid_for_minutes => *valid_for_minutes,
+        },
+        EmailIntent::PasswordChanged {
+            username,
+            changed_at,
+        } => context! {
+            username => username,
+            changed_at => utc(*changed_at),
+        },
+        EmailIntent::ServerError {
+            request_line,
+            request_id,
+            error_chain,
+            occurred_at,
+        } => context! {
+            request_line => request_line,
+            request_id => request_id,
+            error_chain => error_chain,
+            occurred_at => utc(*occurred_at),
+        },
+        EmailIntent::Test { sent_at } => context! {
+            sent_at => utc(*sent_at),
+        },
+    }
+}
+
+/// The link as an `href` only when it is a web address: whatever builds the link, a
+/// `javascript:` or `data:` URL never becomes clickable.
+fn safe_href(link: &str) -> &str {
+    let lower = link.trim_start().to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        link
+    } else {
+        ""
+    }
+}
+
+/// `at` in UTC, to the second.
+fn utc(at: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    at.to_offset(UtcOffset::UTC)
+        .format(format)
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// An intent of `kind` with representative values, to try templates at start-up.
+pub(super) fn sample(kind: EmailKind) -> EmailIntent {
+    let at = OffsetDateTime::UNIX_EPOCH;
+    match kind {
+        EmailKind::ResetPassword => EmailIntent::ResetPassword {
+            username: "susan".into(),
+            link: "http://localhost:5000/reset_password/sample-token".into(),
+            valid_for_minutes: 10,
+        },
+        EmailKind::PasswordChanged => EmailIntent::PasswordChanged {
+            username: "susan".into(),
+            changed_at: at,
+        },
+        EmailKind::ServerError => EmailIntent::ServerError {
+            request_line: "GET /index".into(),
+            request_id: "sample-request".into(),
+            error_chain: vec!["storage failed".into(), "connection refused".into()],
+            occurred_at: at,
+        },
+        EmailKind::Test => EmailIntent::Test { sent_at: at },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_are_shown_in_utc() {
+        assert_eq!(
+            utc(datetime!(2025-07-01 12:30:05 +02:00)),
+            "2025-07-01 10:30:05 UTC"
+        );
+    }
+
+    #[test]
+    fn only_web_links_become_hrefs() {
+        assert_eq!(safe_href("https://x.example/r/t"), "https://x.example/r/t");
+        assert_eq!(safe_href("HTTP://x.example/r/t"), "HTTP://x.example/r/t");
+        assert_eq!(safe_href("javascript:alert(1)"), "");
+        assert_eq!(safe_href(" data:text/html,<b>"), "");
+    }
+}

@@ -1,0 +1,33 @@
+//! The repository's `templates/email/`, compiled into the binary.
+
+/// `(name, source)` of a template file, `name` being `<kind>/<file>`.
+macro_rules! template {
+    ($kind:literal, $file:literal) => {
+        (
+            concat!($kind, "/", $file),
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../templates/email/",
+                $kind,
+                "/",
+                $file
+            )),
+        )
+    };
+}
+
+/// Every built-in template.
+pub(super) const TEMPLATES: [(&str, &str); 12] = [
+    template!("reset_password", "subject.txt"),
+    template!("reset_password", "body.txt"),
+    template!("reset_password", "body.html"),
+    template!("password_changed", "subject.txt"),
+    template!("password_changed", "body.txt"),
+    template!("password_changed", "body.html"),
+    template!("server_error", "subject.txt"),
+    template!("server_error", "body.txt"),
+    template!("server_error", "body.html"),
+    template!("test", "subject.txt"),
+    template!("test", "body.txt"),
+    template!("test", "body.html"),
+];

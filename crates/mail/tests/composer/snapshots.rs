@@ -1,0 +1,122 @@
+//! Each email as rendered, compared with `snapshots/<kind>.snap` after redacting what changes
+//! from run to run (the token in the link, times). `UPDATE_SNAPSHOTS=1` rewrites the files;
+//! review the diff before keeping it.
+
+use super::{compose, composer};
+use microblog_domain::{Email, EmailIntent};
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+use time::OffsetDateTime;
+
+/// A token unlike any other run's, as a real one would be.
+fn fresh_token() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("eyJhbGciOiJIUzI1NiJ9.eyJyZXNldCI6{nanos:x}.c2lnbmF0dXJl")
+}
+
+/// Replaces `token` by `[TOKEN]` and every `YYYY-MM-DD hh:mm:ss UTC` by `[TIME]`.
+fn redact(text: &str, token: Option<&str>) -> String {
+    let text = match token {
+        Some(token) => text.replace(token, "[TOKEN]"),
+        None => text.to_owned(),
+    };
+    let shape = "dddd-dd-dd dd:dd:dd UTC";
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let matches = rest.len() >= shape.len()
+            && rest.bytes().zip(shape.bytes()).all(|(c, s)| match s {
+                b'd' => c.is_ascii_digit(),
+                _ => c == s,
+            });
+        if matches {
+            out.push_str("[TIME]");
+            rest = &rest[shape.len()..];
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+fn check(name: &str, email: &Email, token: Option<&str>) {
+    let rendered = redact(
+        &format!(
+            "subject: {}\n----- text -----\n{}\n----- html -----\n{}\n",
+            email.subject, email.text_body, email.html_body
+        ),
+        token,
+    );
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/composer/snapshots")
+        .join(format!("{name}.snap"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &rendered).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_SNAPSHOTS=1)", path.display()));
+    assert_eq!(rendered, expected, "{name} differs from {}", path.display());
+}
+
+#[test]
+fn reset_password_email_matches_its_snapshot() {
+    let token = fresh_token();
+    let intent = EmailIntent::ResetPassword {
+        username: "susan".into(),
+        link: format!("http://localhost:5000/reset_password/{token}"),
+        valid_for_minutes: 10,
+    };
+    let email = compose(&composer(), &intent);
+    assert!(
+        email.text_body.contains(&token),
+        "the link is in the text part"
+    );
+    check("reset_password", &email, Some(&token));
+}
+
+#[test]
+fn password_changed_email_matches_its_snapshot() {
+    let intent = EmailIntent::PasswordChanged {
+        username: "susan".into(),
+        changed_at: OffsetDateTime::now_utc(),
+    };
+    check("password_changed", &compose(&composer(), &intent), None);
+}
+
+#[test]
+fn server_error_email_matches_its_snapshot() {
+    let token = fresh_token();
+    let intent = EmailIntent::ServerError {
+        request_line: "POST /reset_password/[request]".into(),
+        request_id: token.clone(),
+        error_chain: vec![
+            "could not queue the email".into(),
+            "storage failed".into(),
+            "database is locked".into(),
+        ],
+        occurred_at: OffsetDateTime::now_utc(),
+    };
+    check("server_error", &compose(&composer(), &intent), Some(&token));
+}
+
+#[test]
+fn test_email_matches_its_snapshot() {
+    let intent = EmailIntent::Test {
+        sent_at: OffsetDateTime::now_utc(),
+    };
+    check("test", &compose(&composer(), &intent), None);
+}
+
+#[test]
+fn redaction_hides_tokens_and_times_only() {
+    assert_eq!(
+        redact("at 2025-07-01 10:00:00 UTC, t=abc, 2025-07-01", Some("abc")),
+        "at [TIME], t=[TOKEN], 2025-07-01"
+    );
+}
