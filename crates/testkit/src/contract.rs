@@ -1,0 +1,6 @@
+//! Contract suites for the domain's ports: run them against your adapter.
+
+pub mod mailer;
+pub mod outbox;
+pub mod post_repository;
+pub mod user_repository;

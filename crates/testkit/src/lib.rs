@@ -1,0 +1,11 @@
+//! Microblog's test kit: a real SMTP sink, a recording mailer, the port mocks, and contract
+//! suites that any adapter of the domain's ports can run to prove itself correct.
+
+pub mod contract;
+pub mod recording_mailer;
+pub mod smtp_sink;
+
+pub use microblog_domain::ports::{
+    MockClock, MockEmailComposer, MockMailer, MockOutbox, MockPasswordHasher, MockPostRepository,
+    MockUserRepository,
+};
