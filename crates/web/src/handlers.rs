@@ -1,0 +1,7 @@
+//! The request handlers, one module per area of the site.
+
+pub(crate) mod auth;
+pub(crate) mod blog;
+pub(crate) mod profile;
+pub(crate) mod reset;
+pub(crate) mod system;

@@ -1,0 +1,162 @@
+//! The password reset: asking for a link, following it (the token moves into the session and
+//! the browser goes to the token-free `/reset_password`), and setting the new password.
+
+use crate::error::WebError;
+use crate::extract::Web;
+use crate::forms::{FormView, MUST_EQUAL_PASSWORD, ResetPasswordForm, ResetRequestForm};
+use crate::render::{FORM_EXPIRED, found, private_page, see_other};
+use crate::session::FlashLevel;
+use axum::Form;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+use microblog_domain::services::{RequestResetError, ResetPasswordCommand, ResetPasswordError};
+use microblog_domain::{EmailAddress, Password};
+use minijinja::context;
+use minijinja::value::Serde;
+
+/// What every unusable link (garbage, expired, used, superseded) says.
+pub(crate) const INVALID_LINK: &str = "The password reset link is invalid or has expired.";
+const CHECK_EMAIL: &str = "Check your email for the instructions to reset your password";
+
+/// `GET /reset_password_request`.
+pub(crate) async fn request_form(web: Web) -> Result<Response, WebError> {
+    if web.user.is_some() {
+        return Ok(found("/index"));
+    }
+    request_page(&web, FormView::new(), StatusCode::OK)
+}
+
+/// `POST /reset_password_request`: the same answer whether or not the address is known.
+pub(crate) async fn request(
+    web: Web,
+    Form(form): Form<ResetRequestForm>,
+) -> Result<Response, WebError> {
+    if web.user.is_some() {
+        return Ok(found("/index"));
+    }
+    let mut view = FormView::new().with("email", &form.email);
+    if !web.session.csrf_matches(&form.csrf_token) {
+        return request_page(&web, view.form_error(FORM_EXPIRED), StatusCode::BAD_REQUEST);
+    }
+    let Some(email) = view.check("email", EmailAddress::parse(&form.email)) else {
+        return request_page(&web, view, StatusCode::OK);
+    };
+    web.state
+        .accounts
+        .request_password_reset(&email)
+        .await
+        .map_err(|RequestResetError::Unexpected(error)| error)?;
+    web.session.flash(FlashLevel::Info, CHECK_EMAIL);
+    Ok(found("/login"))
+}
+
+fn request_page(web: &Web, form: FormView, status: StatusCode) -> Result<Response, WebError> {
+    let context = context! { title => "Reset Password", form => Serde(form) };
+    web.page_with_status(status, "reset_password_request.html", context)
+}
+
+/// `GET /reset_password/<token>`: a valid link's token goes into the session and the browser
+/// to `/reset_password`, so the token leaves the address bar and history.
+pub(crate) async fn follow_link(web: Web, Path(token): Path<String>) -> Result<Response, WebError> {
+    if web.user.is_some() {
+        return Ok(private_page(found("/index")));
+    }
+    match web.state.accounts.verify_reset_token(&token).await {
+        Ok(_) => {
+            web.session.set_reset_token(token);
+            Ok(private_page(see_other("/reset_password")))
+        }
+        Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
+        Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
+    }
+}
+
+/// `GET /reset_password`: the new-password form, while the session holds a valid token.
+pub(crate) async fn reset_form(web: Web) -> Result<Response, WebError> {
+    if web.user.is_some() {
+        return Ok(private_page(found("/index")));
+    }
+    let Some(token) = web.session.reset_token() else {
+        return Ok(private_page(invalid_link(&web)));
+    };
+    match web.state.accounts.verify_reset_token(&token).await {
+        Ok(_) => reset_page(&web, FormView::new(), StatusCode::OK),
+        Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
+        Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
+    }
+}
+
+/// `POST /reset_password`: sets the password with the session's token.
+pub(crate) async fn reset(
+    web: Web,
+    Form(form): Form<ResetPasswordForm>,
+) -> Result<Response, WebError> {
+    let token = web.session.reset_token();
+    set_password(web, token, form).await
+}
+
+/// `POST /reset_password/<token>`: the tutorial's form target, with the token in the path.
+pub(crate) async fn reset_with_token(
+    web: Web,
+    Path(token): Path<String>,
+    Form(form): Form<ResetPasswordForm>,
+) -> Result<Response, WebError> {
+    set_password(web, Some(token), form).await
+}
+
+async fn set_password(
+    web: Web,
+    token: Option<String>,
+    form: ResetPasswordForm,
+) -> Result<Response, WebError> {
+    if web.user.is_some() {
+        return Ok(private_page(found("/index")));
+    }
+    if !web.session.csrf_matches(&form.csrf_token) {
+        let view = FormView::new().form_error(FORM_EXPIRED);
+        return reset_page(&web, view, StatusCode::BAD_REQUEST);
+    }
+    let Some(token) = token else {
+        return Ok(private_page(invalid_link(&web)));
+    };
+    let mut view = FormView::new();
+    let password = view.check("password", Password::parse(&form.password));
+    if form.password2 != form.password {
+        view.field_error("password2", MUST_EQUAL_PASSWORD);
+    }
+    let (Some(new_password), false) = (password, view.has_errors()) else {
+        // The redrawn form posts to `/reset_password`, so the session must hold the token.
+        web.session.set_reset_token(token);
+        return reset_page(&web, view, StatusCode::OK);
+    };
+    let command = ResetPasswordCommand {
+        token,
+        new_password,
+    };
+    match web.state.accounts.reset_password(command).await {
+        Ok(_) => {
+            web.session.clear_reset_token();
+            web.session
+                .flash(FlashLevel::Success, "Your password has been reset.");
+            Ok(private_page(found("/login")))
+        }
+        Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
+        Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
+    }
+}
+
+fn reset_page(web: &Web, form: FormView, status: StatusCode) -> Result<Response, WebError> {
+    let context = context! { title => "Reset Password", form => Serde(form) };
+    Ok(private_page(web.page_with_status(
+        status,
+        "reset_password.html",
+        context,
+    )?))
+}
+
+fn invalid_link(web: &Web) -> Response {
+    web.session.clear_reset_token();
+    web.session.flash(FlashLevel::Error, INVALID_LINK);
+    found("/index")
+}

@@ -1,0 +1,116 @@
+//! Turning templates into responses: full pages (with the user, flash messages and the CSRF
+//! token), bare error pages for the middleware, and redirects.
+
+use crate::error::WebError;
+use crate::extract::Web;
+use crate::middleware::CSP_FIRST_PARTY;
+use crate::state::AppState;
+use crate::views::UserView;
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, LOCATION, REFERRER_POLICY};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+
+impl Web {
+    /// Renders `template` with 200 OK.
+    pub(crate) fn page(&self, template: &str, context: Value) -> Result<Response, WebError> {
+        self.page_with_status(StatusCode::OK, template, context)
+    }
+
+    /// Renders `template` with the navigation's user, the pending flash messages (which are
+    /// thereby consumed) and the session's CSRF token (created if needed).
+    pub(crate) fn page_with_status(
+        &self,
+        status: StatusCode,
+        template: &str,
+        context: Value,
+    ) -> Result<Response, WebError> {
+        let flashes: Vec<Value> = self
+            .session
+            .take_flashes()
+            .into_iter()
+            .map(|flash| context! { level => Serde(flash.level), message => flash.message })
+            .collect();
+        let base = context! {
+            current_user => self.user.as_ref().map(|user| Serde(UserView::new(user))),
+            flashes => flashes,
+            csrf_token => self.session.csrf_token()?,
+            css_url => self.state.assets.css_url(),
+        };
+        let html = self
+            .state
+            .templates
+            .render(template, context! { ..base, ..context })?;
+        Ok((status, Html(html)).into_response())
+    }
+
+    /// The 404 page.
+    pub(crate) fn not_found(&self) -> Result<Response, WebError> {
+        self.page_with_status(StatusCode::NOT_FOUND, "404.html", context! {})
+    }
+
+    /// The error page for a form whose CSRF token did not match (400).
+    pub(crate) fn form_expired(&self, back: &str) -> Result<Response, WebError> {
+        let context = context! {
+            title => "The form expired",
+            message => FORM_EXPIRED,
+            back_url => back,
+        };
+        self.page_with_status(StatusCode::BAD_REQUEST, "error.html", context)
+    }
+}
+
+/// What a form says when its CSRF token did not match.
+pub(crate) const FORM_EXPIRED: &str = "The form expired. Please try again.";
+
+/// An error page without session or user, for the middleware (429, 413, 405, 500). If even
+/// the template fails, a plain-text answer with the same status.
+pub(crate) fn bare_page(
+    state: &AppState,
+    status: StatusCode,
+    template: &str,
+    context: Value,
+) -> Response {
+    let base = context! { bare_nav => true, css_url => state.assets.css_url() };
+    match state
+        .templates
+        .render(template, context! { ..base, ..context })
+    {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, template, "rendering an error page failed");
+            (status, status.canonical_reason().unwrap_or("Error")).into_response()
+        }
+    }
+}
+
+/// A 302 redirect (Flask's default) to a local URL.
+pub(crate) fn found(url: &str) -> Response {
+    redirect(StatusCode::FOUND, url)
+}
+
+/// A 303 redirect: "see the other URL, with GET".
+pub(crate) fn see_other(url: &str) -> Response {
+    redirect(StatusCode::SEE_OTHER, url)
+}
+
+fn redirect(status: StatusCode, url: &str) -> Response {
+    match HeaderValue::from_str(url) {
+        Ok(location) => (status, [(LOCATION, location)]).into_response(),
+        Err(_) => (status, [(LOCATION, HeaderValue::from_static("/index"))]).into_response(),
+    }
+}
+
+/// Marks a response of the password-reset pages: no `Referer` leaves them, nothing is
+/// cached, and no third-party resource is allowed.
+pub(crate) fn private_page(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP_FIRST_PARTY),
+    );
+    response
+}

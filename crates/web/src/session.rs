@@ -1,0 +1,255 @@
+//! The session: who is logged in (and under which session epoch), the CSRF token, flash
+//! messages and, during a password reset, the reset token. It lives in an encrypted cookie
+//! (see [`codec`]); [`Session`] is the per-request handle handlers change.
+
+mod codec;
+mod layer;
+
+pub(crate) use codec::SessionCodec;
+pub(crate) use layer::load_session;
+
+use microblog_domain::User;
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use subtle::ConstantTimeEq;
+use time::OffsetDateTime;
+
+/// At most this many flash messages wait for the next page (keeps the cookie small).
+const MAX_FLASHES: usize = 4;
+/// Random bytes in a CSRF token (160 bits).
+const CSRF_BYTES: usize = 20;
+
+/// What the cookie carries. Short field names keep the cookie small.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SessionData {
+    #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) user: Option<SessionUser>,
+    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) csrf: Option<String>,
+    #[serde(rename = "f", default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) flashes: Vec<Flash>,
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) reset_token: Option<String>,
+    /// "Remember me": the cookie outlives the browser session.
+    #[serde(rename = "p", default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) persistent: bool,
+}
+
+impl SessionData {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The logged-in user as the session knows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SessionUser {
+    #[serde(rename = "i")]
+    pub(crate) id: i64,
+    /// The user's session epoch at login; a password reset bumps the user's, ending this.
+    #[serde(rename = "e")]
+    pub(crate) epoch: i64,
+    /// When the user logged in (Unix seconds); sessions end after a fixed lifetime.
+    #[serde(rename = "t")]
+    pub(crate) since: i64,
+}
+
+/// How a flash message is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FlashLevel {
+    Info,
+    Success,
+    Error,
+}
+
+/// A message shown once, on the next page rendered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Flash {
+    #[serde(rename = "l")]
+    pub(crate) level: FlashLevel,
+    #[serde(rename = "m")]
+    pub(crate) message: String,
+}
+
+/// The request's session. Cloning shares it; the session layer writes the cookie after the
+/// handler ran, only when something changed.
+#[derive(Clone, Debug)]
+pub(crate) struct Session(Arc<Mutex<State>>);
+
+#[derive(Debug)]
+struct State {
+    data: SessionData,
+    changed: bool,
+}
+
+impl Session {
+    pub(crate) fn new(data: SessionData) -> Self {
+        Self(Arc::new(Mutex::new(State {
+            data,
+            changed: false,
+        })))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A handler that panicked while holding the lock left plain data behind; keep it.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn change<R>(&self, f: impl FnOnce(&mut SessionData) -> R) -> R {
+        let mut state = self.lock();
+        state.changed = true;
+        f(&mut state.data)
+    }
+
+    /// The session's data, if it must be written back.
+    pub(crate) fn changed_data(&self) -> Option<SessionData> {
+        let state = self.lock();
+        state.changed.then(|| state.data.clone())
+    }
+
+    pub(crate) fn user(&self) -> Option<SessionUser> {
+        self.lock().data.user
+    }
+
+    /// Logs `user` in. The CSRF token is replaced, so a token seen before login is useless
+    /// after it.
+    pub(crate) fn log_in(&self, user: &User, remember: bool, now: OffsetDateTime) {
+        self.change(|data| {
+            data.user = Some(SessionUser {
+                id: user.id.0,
+                epoch: user.session_epoch,
+                since: now.unix_timestamp(),
+            });
+            data.persistent = remember;
+            data.csrf = None;
+            data.reset_token = None;
+        });
+    }
+
+    /// Forgets the user (and anything tied to them), keeping pending flash messages.
+    pub(crate) fn log_out(&self) {
+        self.change(|data| {
+            data.user = None;
+            data.persistent = false;
+            data.csrf = None;
+            data.reset_token = None;
+        });
+    }
+
+    /// Queues a message for the next page.
+    pub(crate) fn flash(&self, level: FlashLevel, message: impl Into<String>) {
+        self.change(|data| {
+            if data.flashes.len() >= MAX_FLASHES {
+                data.flashes.remove(0);
+            }
+            data.flashes.push(Flash {
+                level,
+                message: message.into(),
+            });
+        });
+    }
+
+    /// The queued messages, removed from the session: each is shown exactly once.
+    pub(crate) fn take_flashes(&self) -> Vec<Flash> {
+        let mut state = self.lock();
+        if state.data.flashes.is_empty() {
+            return Vec::new();
+        }
+        state.changed = true;
+        std::mem::take(&mut state.data.flashes)
+    }
+
+    /// The session's CSRF token, created on first use.
+    ///
+    /// # Errors
+    /// When the operating system has no random bytes to give.
+    pub(crate) fn csrf_token(&self) -> Result<String, getrandom::Error> {
+        if let Some(token) = &self.lock().data.csrf {
+            return Ok(token.clone());
+        }
+        let token = random_hex(CSRF_BYTES)?;
+        self.change(|data| data.csrf = Some(token.clone()));
+        Ok(token)
+    }
+
+    /// Whether `submitted` is this session's CSRF token (compared in constant time). A
+    /// session without a token accepts nothing.
+    pub(crate) fn csrf_matches(&self, submitted: &str) -> bool {
+        match &self.lock().data.csrf {
+            Some(token) => bool::from(token.as_bytes().ct_eq(submitted.as_bytes())),
+            None => false,
+        }
+    }
+
+    pub(crate) fn reset_token(&self) -> Option<String> {
+        self.lock().data.reset_token.clone()
+    }
+
+    pub(crate) fn set_reset_token(&self, token: String) {
+        self.change(|data| data.reset_token = Some(token));
+    }
+
+    pub(crate) fn clear_reset_token(&self) {
+        if self.lock().data.reset_token.is_some() {
+            self.change(|data| data.reset_token = None);
+        }
+    }
+}
+
+/// `bytes` random bytes from the operating system, hex-encoded.
+pub(crate) fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut buffer = vec![0_u8; bytes];
+    getrandom::fill(&mut buffer)?;
+    let mut hex = String::with_capacity(bytes * 2);
+    for byte in buffer {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    Ok(hex)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flashes_are_taken_once() {
+        let session = Session::new(SessionData::default());
+        session.flash(FlashLevel::Info, "one");
+        assert_eq!(session.take_flashes().len(), 1);
+        assert!(session.take_flashes().is_empty());
+    }
+
+    #[test]
+    fn random_hex_is_lowercase_hex_of_fresh_bytes() {
+        let (a, b) = (random_hex(20).unwrap(), random_hex(20).unwrap());
+        assert_eq!(a.len(), 40);
+        assert!(
+            a.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')),
+            "{a}"
+        );
+        assert_ne!(a, b, "two tokens must differ");
+    }
+
+    #[test]
+    fn csrf_token_is_stable_and_checked_exactly() {
+        let session = Session::new(SessionData::default());
+        assert!(!session.csrf_matches(""), "no token yet: nothing matches");
+        let token = session.csrf_token().unwrap();
+        assert_eq!(token.len(), CSRF_BYTES * 2);
+        assert_eq!(session.csrf_token().unwrap(), token);
+        assert!(session.csrf_matches(&token));
+        assert!(!session.csrf_matches(&token[1..]));
+        assert!(!session.csrf_matches(""));
+    }
+
+    #[test]
+    fn an_untouched_session_is_not_written() {
+        let session = Session::new(SessionData::default());
+        assert!(session.changed_data().is_none());
+        assert!(session.take_flashes().is_empty());
+        assert!(session.changed_data().is_none());
+    }
+}

@@ -1,0 +1,163 @@
+//! The page templates: embedded in release builds, read (and reloaded) from disk in debug builds.
+
+use crate::StartupError;
+use minijinja::{Environment, UndefinedBehavior, Value};
+
+/// Every page template, with its embedded source.
+const PAGES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../../templates/base.html")),
+    (
+        "_macros.html",
+        include_str!("../../../templates/_macros.html"),
+    ),
+    (
+        "_posts.html",
+        include_str!("../../../templates/_posts.html"),
+    ),
+    ("index.html", include_str!("../../../templates/index.html")),
+    ("user.html", include_str!("../../../templates/user.html")),
+    (
+        "edit_profile.html",
+        include_str!("../../../templates/edit_profile.html"),
+    ),
+    ("login.html", include_str!("../../../templates/login.html")),
+    (
+        "register.html",
+        include_str!("../../../templates/register.html"),
+    ),
+    (
+        "reset_password_request.html",
+        include_str!("../../../templates/reset_password_request.html"),
+    ),
+    (
+        "reset_password.html",
+        include_str!("../../../templates/reset_password.html"),
+    ),
+    ("404.html", include_str!("../../../templates/404.html")),
+    ("500.html", include_str!("../../../templates/500.html")),
+    ("error.html", include_str!("../../../templates/error.html")),
+];
+
+/// The minijinja environment with HTML auto-escaping (by the `.html` extension) and
+/// semi-strict undefined values, so a typo in a template fails loudly instead of printing
+/// nothing.
+pub(crate) struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// Loads every page and checks that it parses.
+    ///
+    /// Debug builds read `templates/` next to the workspace on every change (edit a page,
+    /// reload the browser); release builds, or a debug build whose source tree is gone, use
+    /// the copies compiled into the binary.
+    pub(crate) fn load() -> Result<Self, StartupError> {
+        let disk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates");
+        if cfg!(debug_assertions) && disk.is_dir() {
+            Self::from_dir(disk)
+        } else {
+            Self::embedded()
+        }
+    }
+
+    /// The pages compiled into the binary.
+    pub(crate) fn embedded() -> Result<Self, StartupError> {
+        let mut env = Self::environment();
+        for (name, source) in PAGES {
+            env.add_template(name, source)
+                .map_err(|source| StartupError::Template { name, source })?;
+        }
+        Self::checked(env)
+    }
+
+    /// The pages in `dir`, reloaded when they change.
+    fn from_dir(dir: std::path::PathBuf) -> Result<Self, StartupError> {
+        let mut env = Self::environment();
+        env.set_loader(minijinja::path_loader(dir));
+        env.set_auto_reload(true);
+        Self::checked(env)
+    }
+
+    fn environment() -> Environment<'static> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        env.set_formatter(microblog_templating::html_formatter);
+        env
+    }
+
+    fn checked(env: Environment<'static>) -> Result<Self, StartupError> {
+        for (name, _) in PAGES {
+            env.get_template(name)
+                .map_err(|source| StartupError::Template { name, source })?;
+        }
+        Ok(Self { env })
+    }
+
+    /// Renders one page.
+    pub(crate) fn render(&self, name: &str, context: Value) -> Result<String, minijinja::Error> {
+        self.env.get_template(name)?.render(context)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    #[test]
+    fn every_page_loads_and_escapes_html() {
+        for templates in [Templates::load().unwrap(), Templates::embedded().unwrap()] {
+            let context = context! {
+                title => "<b>",
+                message => "<script>x</script>",
+                css_url => "/s.css",
+                bare_nav => true,
+            };
+            let html = templates.render("error.html", context).unwrap();
+            assert!(
+                html.contains("<p>&lt;script&gt;x&lt;/script&gt;</p>"),
+                "{html}"
+            );
+            assert!(!html.contains("<script>"));
+        }
+    }
+
+    #[test]
+    fn quotes_cannot_break_out_of_attributes() {
+        let templates = Templates::embedded().unwrap();
+        let context = context! {
+            title => "t",
+            message => "m",
+            css_url => "/s.css",
+            bare_nav => true,
+            back_url => "/x\" onmouseover='alert(1)' a=\"&",
+        };
+        let html = templates.render("error.html", context).unwrap();
+        assert!(
+            html.contains("href=\"/x&quot; onmouseover=&#x27;alert(1)&#x27; a=&quot;&amp;\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_broken_template_is_a_startup_error() {
+        let dir = std::env::temp_dir().join(format!("microblog-web-broken-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, source) in PAGES {
+            std::fs::write(dir.join(name), source).unwrap();
+        }
+        std::fs::write(dir.join("login.html"), "{% block content %}{% endfor %}").unwrap();
+        let error = Templates::from_dir(dir.clone()).err().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            matches!(
+                error,
+                StartupError::Template {
+                    name: "login.html",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+    }
+}

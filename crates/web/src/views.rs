@@ -1,0 +1,205 @@
+//! What templates see: users, posts and pagination, flattened into serializable views.
+
+use crate::links;
+use md5::{Digest, Md5};
+use microblog_domain::{EmailAddress, Page, TimelinePost, User};
+use serde::Serialize;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+/// Avatar sizes: beside a post, and on a profile.
+const POST_AVATAR: u32 = 36;
+const PROFILE_AVATAR: u32 = 128;
+
+/// A user as pages show them.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct UserView {
+    pub(crate) username: String,
+    pub(crate) url: String,
+    pub(crate) avatar: String,
+    pub(crate) about_me: String,
+    pub(crate) last_seen: String,
+    pub(crate) last_seen_iso: String,
+}
+
+impl UserView {
+    pub(crate) fn new(user: &User) -> Self {
+        Self {
+            username: user.username.to_string(),
+            url: links::user_url(user.username.as_str()),
+            avatar: gravatar(&user.email, PROFILE_AVATAR),
+            about_me: user.about_me.as_str().to_owned(),
+            last_seen: full_time(user.last_seen),
+            last_seen_iso: iso_time(user.last_seen),
+        }
+    }
+}
+
+/// A post with its author, as lists show it.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct PostView {
+    pub(crate) body: String,
+    pub(crate) author: String,
+    pub(crate) author_url: String,
+    pub(crate) avatar: String,
+    pub(crate) when: String,
+    pub(crate) when_full: String,
+    pub(crate) when_iso: String,
+}
+
+impl PostView {
+    /// `avatars` remembers the avatars already computed for this page's authors.
+    fn new(post: &TimelinePost, now: OffsetDateTime, avatars: &mut Avatars) -> Self {
+        let at = post.post.timestamp;
+        Self {
+            body: post.post.body.as_str().to_owned(),
+            author: post.author_username.to_string(),
+            author_url: links::user_url(post.author_username.as_str()),
+            avatar: avatars.of(&post.author_email),
+            when: relative_time(at, now),
+            when_full: full_time(at),
+            when_iso: iso_time(at),
+        }
+    }
+}
+
+/// One page of posts with the links to its neighbours ("Newer posts" is the previous page).
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct PostList {
+    pub(crate) posts: Vec<PostView>,
+    pub(crate) newer_url: Option<String>,
+    pub(crate) older_url: Option<String>,
+}
+
+impl PostList {
+    /// `base` is the page's path (already URL-safe); `?page=N` is appended.
+    pub(crate) fn new(page: &Page<TimelinePost>, base: &str) -> Self {
+        let now = OffsetDateTime::now_utc();
+        let link = |n: u32| format!("{base}?page={n}");
+        let mut avatars = Avatars::default();
+        Self {
+            posts: page
+                .items
+                .iter()
+                .map(|post| PostView::new(post, now, &mut avatars))
+                .collect(),
+            newer_url: page
+                .has_prev
+                .then(|| link(page.page.saturating_sub(1).max(1))),
+            older_url: page.has_next.then(|| link(page.page.saturating_add(1))),
+        }
+    }
+}
+
+/// The post-sized avatars of one page's authors, each hashed once (a page often shows
+/// several posts by one author).
+#[derive(Default)]
+struct Avatars(HashMap<String, String>);
+
+impl Avatars {
+    fn of(&mut self, email: &EmailAddress) -> String {
+        if let Some(url) = self.0.get(email.as_str()) {
+            return url.clone();
+        }
+        let url = gravatar(email, POST_AVATAR);
+        self.0.insert(email.as_str().to_owned(), url.clone());
+        url
+    }
+}
+
+/// The Gravatar image of an address: MD5 of the trimmed, lower-cased address (Gravatar's
+/// definition), with generated identicons for addresses without a picture.
+pub(crate) fn gravatar(email: &EmailAddress, size: u32) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Md5::digest(email.as_str().trim().to_lowercase().as_bytes());
+    let mut url = String::with_capacity(96);
+    url.push_str("https://www.gravatar.com/avatar/");
+    for byte in digest {
+        url.push(char::from(HEX[usize::from(byte >> 4)]));
+        url.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    url.push_str("?d=identicon&s=");
+    url.push_str(&size.to_string());
+    url
+}
+
+fn full_time(at: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    at.to_offset(time::UtcOffset::UTC)
+        .format(format)
+        .unwrap_or_else(|_| at.to_string())
+}
+
+fn iso_time(at: OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// "just now", "5 minutes ago", "3 days ago", then the date.
+pub(crate) fn relative_time(at: OffsetDateTime, now: OffsetDateTime) -> String {
+    let seconds = (now - at).whole_seconds();
+    let plural = |n: i64, unit: &str| {
+        let s = if n == 1 { "" } else { "s" };
+        format!("{n} {unit}{s} ago")
+    };
+    match seconds {
+        ..60 => "just now".to_owned(),
+        60..3_600 => plural(seconds / 60, "minute"),
+        3_600..86_400 => plural(seconds / 3_600, "hour"),
+        86_400..2_592_000 => plural(seconds / 86_400, "day"),
+        _ => {
+            let format = format_description!("[month repr:short] [day padding:none], [year]");
+            at.format(format).unwrap_or_else(|_| full_time(at))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::Duration;
+    use time::macros::datetime;
+
+    #[test]
+    fn gravatar_hashes_the_lowercased_trimmed_address() {
+        let email = EmailAddress::parse("  MyEmailAddress@example.com ").unwrap();
+        // Gravatar's documented example hash for "myemailaddress@example.com".
+        assert_eq!(
+            gravatar(&email, 36),
+            "https://www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346?d=identicon&s=36"
+        );
+    }
+
+    #[test]
+    fn each_author_on_a_page_keeps_their_own_avatar() {
+        let mut avatars = Avatars::default();
+        let ann = EmailAddress::parse("ann@example.com").unwrap();
+        let bob = EmailAddress::parse("Bob@Example.com").unwrap();
+        for _ in 0..2 {
+            assert_eq!(avatars.of(&ann), gravatar(&ann, POST_AVATAR));
+            assert_eq!(avatars.of(&bob), gravatar(&bob, POST_AVATAR));
+        }
+        assert_ne!(avatars.of(&ann), avatars.of(&bob));
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = datetime!(2024-05-01 12:00 UTC);
+        assert_eq!(relative_time(now - Duration::seconds(5), now), "just now");
+        assert_eq!(
+            relative_time(now - Duration::minutes(1), now),
+            "1 minute ago"
+        );
+        assert_eq!(relative_time(now - Duration::hours(5), now), "5 hours ago");
+        assert_eq!(relative_time(now - Duration::days(2), now), "2 days ago");
+        assert_eq!(
+            relative_time(datetime!(2023-01-09 08:00 UTC), now),
+            "Jan 9, 2023"
+        );
+        assert_eq!(
+            full_time(datetime!(2023-01-09 08:05 UTC)),
+            "2023-01-09 08:05 UTC"
+        );
+    }
+}

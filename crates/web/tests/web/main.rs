@@ -1,0 +1,10 @@
+//! The web crate's pages, driven in-process: every route's status and redirects, sessions,
+//! CSRF, flash messages, the reset flow and the protective middleware.
+
+mod auth;
+mod blog;
+mod csrf;
+mod reset;
+mod security;
+mod support;
+mod system;

@@ -1,0 +1,319 @@
+//! The test harness: the real router over in-memory ports (or mocks), driven in-process by
+//! `tower::ServiceExt::oneshot`, with a tiny cookie-keeping "browser".
+
+pub mod fakes;
+pub mod posts;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use fakes::{MemoryOutbox, MemoryUsers, SwitchableReadiness, TextComposer};
+use microblog_domain::password_hasher::Argon2Hasher;
+use microblog_domain::ports::{
+    Clock, Outbox, PasswordHasher, PostRepository, SystemClock, UserRepository,
+};
+use microblog_domain::services::{Accounts, AccountsConfig, Alerts, Blog, OutboxSignal};
+use microblog_domain::{EmailKind, ResetTokens, SecretKey, User};
+use microblog_web::{Services, WebConfig, app};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use posts::MemoryPosts;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceExt;
+
+/// Posts per page in these tests (small, so pagination is easy to reach).
+pub const PER_PAGE: u32 = 3;
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The ports the services are built on; the in-memory fakes unless a test swaps one.
+pub struct Ports {
+    pub users: Arc<dyn UserRepository>,
+    pub posts: Arc<dyn PostRepository>,
+    pub hasher: Arc<dyn PasswordHasher>,
+    pub outbox: Arc<dyn Outbox>,
+}
+
+/// The fakes behind the default ports, for inspection.
+#[derive(Clone)]
+pub struct World {
+    pub users: Arc<MemoryUsers>,
+    pub posts: Arc<MemoryPosts>,
+    pub outbox: Arc<MemoryOutbox>,
+    pub readiness: Arc<SwitchableReadiness>,
+}
+
+/// One browser talking to one application.
+pub struct TestApp {
+    router: Router,
+    pub world: World,
+    accounts: Accounts,
+    cookie: Option<String>,
+    peer: SocketAddr,
+}
+
+/// A response, its body read.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The body as sent (HTML-escaped where the page escapes).
+    pub body: String,
+}
+
+impl TestApp {
+    pub fn new() -> Self {
+        Self::build(|_| {}, |_| {})
+    }
+
+    /// An application whose ports and configuration the test adjusts first.
+    pub fn build(ports: impl FnOnce(&mut Ports), config: impl FnOnce(&mut WebConfig)) -> Self {
+        let users = Arc::new(MemoryUsers::default());
+        let world = World {
+            posts: Arc::new(MemoryPosts::new(users.clone())),
+            users,
+            outbox: Arc::new(MemoryOutbox::default()),
+            readiness: Arc::new(SwitchableReadiness::default()),
+        };
+        let mut chosen = Ports {
+            users: world.users.clone(),
+            posts: world.posts.clone(),
+            hasher: Arc::new(Argon2Hasher::for_tests()),
+            outbox: world.outbox.clone(),
+        };
+        ports(&mut chosen);
+        let secret = SecretKey::parse("a test secret that is at least 32 bytes long").unwrap();
+        let mut web_config = WebConfig::new(secret.clone());
+        config(&mut web_config);
+        let services = services(&chosen, &world, &secret);
+        let accounts = services.accounts.clone();
+        let router = app(services, web_config).expect("templates load");
+        Self {
+            router,
+            world,
+            accounts,
+            cookie: None,
+            peer: "192.0.2.10:50000".parse().unwrap(),
+        }
+    }
+
+    /// Another browser (no cookies) on the same application.
+    pub fn browser(&self) -> Self {
+        Self {
+            router: self.router.clone(),
+            world: self.world.clone(),
+            accounts: self.accounts.clone(),
+            cookie: None,
+            peer: self.peer,
+        }
+    }
+
+    /// This browser, connecting from another address.
+    pub fn at_address(mut self, peer: &str) -> Self {
+        self.peer = peer.parse().unwrap();
+        self
+    }
+
+    /// The application's router, e.g. to serve it over a real socket.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie.clone()
+    }
+
+    pub fn set_cookie(&mut self, cookie: Option<String>) {
+        self.cookie = cookie;
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form_body(fields)))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Loads `page` for its CSRF token, then posts `fields` plus the token to `uri`.
+    pub async fn submit(&mut self, page: &str, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let token = self.get(page).await.csrf_token();
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.post(uri, &fields).await
+    }
+
+    /// Sends a request as this browser: its cookie, its peer address; keeps the new cookie.
+    pub async fn send(&mut self, mut request: Request<Body>) -> Reply {
+        if let Some(cookie) = &self.cookie {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        request.extensions_mut().insert(ConnectInfo(self.peer));
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        for set in parts.headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let pair = set.split(';').next().unwrap().to_owned();
+            self.cookie = (!set.contains("Max-Age=0")).then_some(pair);
+        }
+        Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+
+    pub async fn register(&mut self, username: &str, email: &str, password: &str) -> Reply {
+        let fields = [
+            ("username", username),
+            ("email", email),
+            ("password", password),
+            ("password2", password),
+        ];
+        self.submit("/register", "/register", &fields).await
+    }
+
+    pub async fn login(&mut self, username: &str, password: &str) -> Reply {
+        self.submit(
+            "/login",
+            "/login",
+            &[("username", username), ("password", password)],
+        )
+        .await
+    }
+
+    /// Registers `username` (email `<username>@example.com`) and logs this browser in.
+    pub async fn signed_in(&mut self, username: &str) -> User {
+        let reply = self
+            .register(username, &format!("{username}@example.com"), PASSWORD)
+            .await;
+        assert_eq!(
+            reply.location(),
+            "/login",
+            "registration of {username} failed: {}",
+            reply.body
+        );
+        let reply = self.login(username, PASSWORD).await;
+        assert_eq!(reply.location(), "/index", "login of {username} failed");
+        self.world.users.named(username)
+    }
+
+    /// Waits for the work requests handed to the background (reset emails being queued).
+    pub async fn settle(&self) {
+        self.accounts.finish_background_work().await;
+    }
+
+    /// The reset links mailed so far, newest last (as paths on the site).
+    pub fn reset_links(&self) -> Vec<String> {
+        self.world
+            .outbox
+            .emails()
+            .into_iter()
+            .filter(|email| email.kind == EmailKind::ResetPassword)
+            .map(|email| {
+                email
+                    .text_body
+                    .trim_start_matches("http://microblog.test")
+                    .to_owned()
+            })
+            .collect()
+    }
+}
+
+fn services(ports: &Ports, world: &World, secret: &SecretKey) -> Services {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let composer = Arc::new(TextComposer);
+    let signal = OutboxSignal::default();
+    let config = AccountsConfig {
+        base_url: "http://microblog.test".to_owned(),
+        reset_throttle: Duration::from_secs(60),
+        last_seen_interval: Duration::from_secs(60),
+    };
+    Services {
+        accounts: Accounts::new(
+            ports.users.clone(),
+            ports.outbox.clone(),
+            composer.clone(),
+            ports.hasher.clone(),
+            clock.clone(),
+            ResetTokens::new(secret, Duration::from_secs(600)),
+            signal.clone(),
+            config,
+        ),
+        blog: Blog::new(
+            ports.users.clone(),
+            ports.posts.clone(),
+            clock.clone(),
+            PER_PAGE,
+        ),
+        alerts: Alerts::new(
+            vec!["admin@example.com".to_owned()],
+            world.outbox.clone(),
+            composer,
+            clock,
+            signal,
+        ),
+        readiness: world.readiness.clone(),
+    }
+}
+
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(k, NON_ALPHANUMERIC),
+                utf8_percent_encode(v, NON_ALPHANUMERIC)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl Reply {
+    pub fn location(&self) -> &str {
+        self.header("location").unwrap_or("")
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+
+    /// The body with minijinja's entity escapes undone, for searching visible text.
+    pub fn text(&self) -> String {
+        self.body
+            .replace("&#x2f;", "/")
+            .replace("&#x27;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    /// The value of the form's hidden `csrf_token` field.
+    pub fn csrf_token(&self) -> String {
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = self
+            .body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no CSRF field in: {}", self.body))
+            + marker.len();
+        let end = self.body[start..].find('"').unwrap();
+        self.body[start..start + end].to_owned()
+    }
+
+    pub fn has_form(&self) -> bool {
+        self.body.contains("<form")
+    }
+}

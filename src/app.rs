@@ -1,0 +1,287 @@
+//! The composition root: builds adapters from configuration, wires services, runs commands.
+
+use crate::cli::ServeArgs;
+use crate::config::Config;
+use anyhow::Context as _;
+use microblog_domain::ResetTokens;
+use microblog_domain::password_hasher::Argon2Hasher;
+use microblog_domain::ports::{Clock, EmailComposer, Mailer, Outbox, SystemClock};
+use microblog_domain::services::{
+    Accounts, AccountsConfig, Alerts, Blog, DispatcherConfig, MailDispatcher, OutboxSignal,
+};
+use microblog_domain::values::SecretKey;
+use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpConfig, SmtpMailer};
+use microblog_store::{Database, PoolConfig};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Everything built from the configuration.
+struct Core {
+    database: Database,
+    accounts: Accounts,
+    blog: Blog,
+    alerts: Alerts,
+    dispatcher: MailDispatcher,
+    mailer_description: String,
+}
+
+async fn connect(config: &Config) -> anyhow::Result<Database> {
+    let pool = PoolConfig {
+        max_connections: config.database_max_connections,
+        ..PoolConfig::default()
+    };
+    let database = Database::connect(&config.database_url, pool)
+        .await
+        .with_context(|| {
+            format!(
+                "could not open the database ({})",
+                redact_url(&config.database_url)
+            )
+        })?;
+    database
+        .migrate()
+        .await
+        .context("could not apply database migrations")?;
+    Ok(database)
+}
+
+fn mailer(config: &Config) -> anyhow::Result<(Arc<dyn Mailer>, String)> {
+    let mail = &config.mail;
+    let Some(server) = &mail.server else {
+        let description =
+            "console (MAIL_SERVER is unset: emails are printed to this log)".to_owned();
+        return Ok((
+            Arc::new(ConsoleMailer::new(mail.sender.clone())),
+            description,
+        ));
+    };
+    let smtp = SmtpConfig {
+        server: server.clone(),
+        port: mail.port,
+        use_tls: mail.use_tls,
+        use_ssl: mail.use_ssl,
+        username: mail.username.clone(),
+        password: mail.password.clone(),
+        sender: mail.sender.clone(),
+        connect_timeout: mail.timeout,
+        command_timeout: mail.timeout,
+        accept_invalid_certs: false,
+        pool_max_size: 8,
+    };
+    let security = match (mail.use_tls, mail.use_ssl) {
+        (true, _) => "STARTTLS",
+        (_, true) => "TLS",
+        _ => "plain",
+    };
+    let description = format!("SMTP {server}:{} ({security})", mail.port);
+    let mailer = SmtpMailer::new(smtp).context("invalid mail configuration")?;
+    Ok((Arc::new(mailer), description))
+}
+
+fn secret_key(config: &Config) -> SecretKey {
+    config.secret_key.clone().unwrap_or_else(|| {
+        tracing::warn!(
+            "SECRET_KEY is not set: using a random key for this process only. Sessions and reset \
+             links die on restart and are not shared between instances. Set SECRET_KEY (32+ bytes) in production."
+        );
+        SecretKey::random()
+    })
+}
+
+fn core(config: &Config, database: Database, secret: &SecretKey) -> anyhow::Result<Core> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let composer: Arc<dyn EmailComposer> =
+        Arc::new(MinijinjaComposer::new().context("could not load the email templates")?);
+    let outbox: Arc<dyn Outbox> = Arc::new(database.outbox());
+    let users = Arc::new(database.users());
+    let signal = OutboxSignal::default();
+    let (mailer, mailer_description) = mailer(config)?;
+    let accounts = Accounts::new(
+        users.clone(),
+        Arc::clone(&outbox),
+        Arc::clone(&composer),
+        Arc::new(Argon2Hasher::owasp()),
+        Arc::clone(&clock),
+        ResetTokens::new(secret, config.reset_token_ttl),
+        signal.clone(),
+        AccountsConfig {
+            base_url: config.base_url.clone(),
+            reset_throttle: config.reset_request_throttle,
+            ..AccountsConfig::default()
+        },
+    );
+    let blog = Blog::new(
+        users,
+        Arc::new(database.posts()),
+        Arc::clone(&clock),
+        config.posts_per_page,
+    );
+    let alerts = Alerts::new(
+        config.admins.clone(),
+        Arc::clone(&outbox),
+        composer,
+        Arc::clone(&clock),
+        signal.clone(),
+    );
+    let dispatching = DispatcherConfig {
+        lease: config.outbox_lease,
+        ..DispatcherConfig::default()
+    };
+    let dispatcher = MailDispatcher::new(outbox, mailer, clock, dispatching, signal);
+    Ok(Core {
+        database,
+        accounts,
+        blog,
+        alerts,
+        dispatcher,
+        mailer_description,
+    })
+}
+
+/// `microblog serve`: migrate, dispatch mail in the background, serve until SIGTERM/Ctrl-C.
+pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
+    let database = connect(&config).await?;
+    let secret = secret_key(&config);
+    let core = core(&config, database, &secret)?;
+    let shutdown = CancellationToken::new();
+    let dispatcher =
+        (!args.no_dispatcher).then(|| tokio::spawn(core.dispatcher.clone().run(shutdown.clone())));
+    let accounts = core.accounts.clone();
+    let services = microblog_web::Services {
+        accounts: core.accounts,
+        blog: core.blog,
+        alerts: core.alerts,
+        readiness: Arc::new(readiness::DatabaseReadiness(core.database.clone())),
+    };
+    let web = microblog_web::WebConfig {
+        secret_key: secret,
+        base_url: config.base_url.clone(),
+        rate_limit_per_minute: config.rate_limit_per_minute,
+        trust_forwarded_for: config.trust_forwarded_for,
+        max_body_bytes: 64 * 1024,
+    };
+    let router = microblog_web::app(services, web).context("could not build the web app")?;
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("could not listen on {}", args.bind))?;
+    let local = listener.local_addr().context("no local address")?;
+    tracing::info!(
+        address = %local,
+        base_url = %config.base_url,
+        database = %redact_url(&config.database_url),
+        mail = %core.mailer_description,
+        dispatcher = !args.no_dispatcher,
+        "Microblog is running on http://{local}"
+    );
+    let app = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the web server failed")?;
+    tracing::info!(
+        "stopped accepting requests; letting queued work and the mail dispatcher finish"
+    );
+    accounts.finish_background_work().await;
+    shutdown.cancel();
+    if let Some(dispatcher) = dispatcher {
+        let _ = tokio::time::timeout(Duration::from_secs(60), dispatcher).await;
+    }
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// `microblog migrate`.
+pub async fn migrate(config: Config) -> anyhow::Result<()> {
+    let database = connect(&config).await?;
+    tracing::info!(
+        pending = database.pending_migrations().await?,
+        "database is migrated"
+    );
+    Ok(())
+}
+
+/// `microblog dispatch`: a mail worker without the web app.
+pub async fn dispatch(config: Config) -> anyhow::Result<()> {
+    let database = connect(&config).await?;
+    let secret = secret_key(&config);
+    let core = core(&config, database, &secret)?;
+    tracing::info!(mail = %core.mailer_description, "mail dispatcher only (no web)");
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(core.dispatcher.run(shutdown.clone()));
+    shutdown_signal().await;
+    shutdown.cancel();
+    running.await.context("the dispatcher task failed")?;
+    Ok(())
+}
+
+/// `microblog send-test-email <address>`: one email, straight through the transport.
+pub async fn send_test_email(config: Config, address: &str) -> anyhow::Result<()> {
+    let to = microblog_domain::values::EmailAddress::parse(address)
+        .with_context(|| format!("{address:?} is not an email address"))?;
+    let (mailer, description) = mailer(&config)?;
+    let composer = MinijinjaComposer::new().context("could not load the email templates")?;
+    microblog_mail::send_test_email(mailer.as_ref(), &composer, to.as_str())
+        .await
+        .with_context(|| format!("sending through {description} failed"))?;
+    println!("Sent a test email to {to} through {description}.");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received");
+}
+
+/// A database URL without its password, for logs.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+mod readiness {
+    //! `/readyz` for this deployment: the database answers and no migration is pending.
+
+    use microblog_store::Database;
+
+    pub struct DatabaseReadiness(pub Database);
+
+    #[async_trait::async_trait]
+    impl microblog_web::Readiness for DatabaseReadiness {
+        async fn check(&self) -> Result<(), String> {
+            self.0
+                .ping()
+                .await
+                .map_err(|_| "database unreachable".to_owned())?;
+            match self.0.pending_migrations().await {
+                Ok(0) => Ok(()),
+                Ok(n) => Err(format!("{n} migrations pending")),
+                Err(_) => Err("cannot read migration state".to_owned()),
+            }
+        }
+    }
+}

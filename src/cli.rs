@@ -1,0 +1,50 @@
+//! The command line: `microblog [serve] | migrate | dispatch | send-test-email <address>`.
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+
+/// Microblog: the Flask Mega-Tutorial's microblog, with password reset by email.
+///
+/// Configuration comes from the environment and an optional `.env` file (see README).
+#[derive(Debug, Parser)]
+#[command(name = "microblog", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do (default: `serve`).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, start the mail dispatcher and serve the web app.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Run only the mail dispatcher (for deployments with separate mail workers).
+    Dispatch,
+    /// Send one test email through the configured transport and report the result.
+    SendTestEmail {
+        /// Where to send it.
+        address: String,
+    },
+}
+
+/// Options of `serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:5000", env = "BIND")]
+    pub bind: SocketAddr,
+    /// Do not run a mail dispatcher in this process (run `microblog dispatch` elsewhere).
+    #[arg(long)]
+    pub no_dispatcher: bool,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 5000)),
+            no_dispatcher: false,
+        }
+    }
+}

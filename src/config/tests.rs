@@ -1,0 +1,105 @@
+//! Configuration parsing: defaults, the tutorial's Gmail setup, and one-line errors.
+
+use super::*;
+use std::collections::HashMap;
+
+fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
+    let source = move |name: &str| map.get(name).cloned();
+    Config::load(&source, "127.0.0.1:5000".parse().unwrap())
+}
+
+#[test]
+fn defaults_run_on_sqlite_with_the_console_mailer() {
+    let config = load(&[]).unwrap();
+    assert_eq!(config.database_url, "sqlite://microblog.db?mode=rwc");
+    assert_eq!(config.base_url, "http://127.0.0.1:5000");
+    assert_eq!(config.mail.server, None);
+    assert_eq!(config.mail.port, 25);
+    assert_eq!(config.reset_token_ttl, Duration::from_secs(600));
+    assert_eq!(config.posts_per_page, 25);
+    assert!(config.secret_key.is_none());
+    assert!(!config.log_json);
+}
+
+#[test]
+fn the_tutorials_gmail_setup_is_just_variables() {
+    let config = load(&[
+        ("MAIL_SERVER", "smtp.googlemail.com"),
+        ("MAIL_PORT", "587"),
+        ("MAIL_USE_TLS", "1"),
+        ("MAIL_USERNAME", "me@gmail.com"),
+        ("MAIL_PASSWORD", "app-password"),
+        ("ADMINS", "me@gmail.com, ops@example.com"),
+    ])
+    .unwrap();
+    assert_eq!(config.mail.server.as_deref(), Some("smtp.googlemail.com"));
+    assert_eq!(config.mail.port, 587);
+    assert!(config.mail.use_tls && !config.mail.use_ssl);
+    assert_eq!(config.mail.sender, "me@gmail.com", "first of ADMINS");
+    assert_eq!(config.admins, ["me@gmail.com", "ops@example.com"]);
+}
+
+#[test]
+fn each_bad_variable_is_named_in_one_line() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("SECRET_KEY", "short")], "SECRET_KEY"),
+        (&[("MAIL_PORT", "abc")], "MAIL_PORT"),
+        (&[("MAIL_PORT", "70000")], "MAIL_PORT"),
+        (&[("MAIL_USE_TLS", "maybe")], "MAIL_USE_TLS"),
+        (
+            &[("MAIL_USE_TLS", "1"), ("MAIL_USE_SSL", "1")],
+            "MAIL_USE_SSL",
+        ),
+        (&[("MAIL_USERNAME", "me")], "MAIL_PASSWORD"),
+        (&[("ADMINS", "root, not-an-address")], "ADMINS"),
+        (&[("BASE_URL", "microblog.example")], "BASE_URL"),
+        (
+            &[("BASE_URL", "https://evil@microblog.example")],
+            "BASE_URL",
+        ),
+        (&[("RESET_TOKEN_TTL", "0")], "RESET_TOKEN_TTL"),
+        (&[("POSTS_PER_PAGE", "-1")], "POSTS_PER_PAGE"),
+        (&[("LOG_FORMAT", "xml")], "LOG_FORMAT"),
+        (
+            &[("MAIL_DEFAULT_SENDER", "Microblog <nope>")],
+            "MAIL_DEFAULT_SENDER",
+        ),
+    ];
+    for (vars, variable) in cases {
+        let error = load(vars).unwrap_err();
+        assert_eq!(error.variable, *variable, "{vars:?}");
+        let line = error.to_string();
+        assert!(line.starts_with(&format!("invalid {variable}: ")), "{line}");
+        assert!(!line.contains('\n'), "{line}");
+    }
+}
+
+#[test]
+fn base_url_loses_its_trailing_slash() {
+    let config = load(&[("BASE_URL", "https://microblog.example/")]).unwrap();
+    assert_eq!(config.base_url, "https://microblog.example");
+}
+
+#[test]
+fn sender_defaults_are_sensible() {
+    let named = load(&[(
+        "MAIL_DEFAULT_SENDER",
+        "Microblog <no-reply@microblog.example>",
+    )])
+    .unwrap();
+    assert_eq!(named.mail.sender, "Microblog <no-reply@microblog.example>");
+    let fallback = load(&[("BASE_URL", "https://microblog.example")]).unwrap();
+    assert_eq!(
+        fallback.mail.sender,
+        "Microblog <no-reply@microblog.example>"
+    );
+    let local = load(&[]).unwrap();
+    assert_eq!(
+        local.mail.sender,
+        "Microblog <no-reply@localhost.localdomain>"
+    );
+}
