@@ -1,0 +1,13 @@
+//! Whole-application tests: the real `microblog` binary on a random port, a fresh database,
+//! the testkit's SMTP sink as its mail server, and an HTTP client with a cookie jar.
+
+mod app {
+    mod blog;
+    mod cluster;
+    mod harness;
+    mod mail_outage;
+    mod operations;
+    mod reset_flow;
+    mod reset_security;
+    mod web_security;
+}
