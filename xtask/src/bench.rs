@@ -1,0 +1,184 @@
+//! `cargo xtask bench [--database sqlite|postgres] [--seconds N]`: release build, seeded
+//! database, wrk against each page beside an axum "hello" ceiling, paced reset requests with
+//! a normal and a slow mail server, outbox-to-SMTP throughput, peak memory; writes BENCHMARKS.md.
+
+mod mail;
+pub(crate) mod paced;
+pub(crate) mod process;
+mod report;
+pub(crate) mod seed;
+mod session;
+mod wrk;
+
+use anyhow::Context as _;
+use microblog_store::testing::TestDatabase;
+use microblog_testkit::smtp_sink::SmtpSink;
+use process::Process;
+use std::path::Path;
+
+/// Options of the bench task.
+pub struct Options {
+    pub postgres: bool,
+    pub seconds: u32,
+    /// Only the outbox-to-SMTP throughput (quick iteration on the dispatcher).
+    pub mail_only: bool,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> anyhow::Result<Self> {
+        let mut options = Self {
+            postgres: false,
+            seconds: 10,
+            mail_only: false,
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            if arg == "--mail-only" {
+                options.mail_only = true;
+                continue;
+            }
+            match (arg.as_str(), args.next().map(String::as_str)) {
+                ("--database", Some("sqlite")) => options.postgres = false,
+                ("--database", Some("postgres")) => options.postgres = true,
+                ("--seconds", Some(n)) => {
+                    options.seconds = n.parse().context("--seconds takes a number")?
+                }
+                _ => anyhow::bail!(
+                    "usage: cargo xtask bench [--database sqlite|postgres] [--seconds N] [--mail-only]"
+                ),
+            }
+        }
+        Ok(options)
+    }
+}
+
+const SIZE: seed::Size = seed::Size {
+    users: 1000,
+    posts_per_user: 50,
+    follows_per_user: 20,
+};
+const SECRET: &str = "benchmark secret key, long enough for the checks";
+
+pub fn run(options: &Options) -> anyhow::Result<()> {
+    let root = crate::workspace_root();
+    crate::build_release(&root)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(bench(&root, options))
+}
+
+async fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
+    let release = root.join("target").join("release");
+    if options.mail_only {
+        let env = server_env("", 0);
+        let t =
+            mail::throughput(&release.join("microblog"), options.postgres, &env, 10_000).await?;
+        println!(
+            "{} mails in {:.2} s = {:.0} mails/s (first after {:.0} ms)",
+            t.mails,
+            t.seconds,
+            t.per_second(),
+            t.first_mail_ms
+        );
+        return Ok(());
+    }
+    let database = if options.postgres {
+        TestDatabase::postgres()
+            .await
+            .context("--database postgres needs TEST_DATABASE_URL")?
+    } else {
+        TestDatabase::sqlite().await
+    };
+    let db = database.connect().await;
+    println!(
+        "seeding {} users, {} posts, {} follows...",
+        SIZE.users,
+        SIZE.users * SIZE.posts_per_user,
+        SIZE.users * SIZE.follows_per_user
+    );
+    let seeding = std::time::Instant::now();
+    seed::seed(&db, SIZE).await?;
+    println!("seeded in {:.1} s", seeding.elapsed().as_secs_f64());
+
+    let load = wrk::Load {
+        threads: 2,
+        connections: 32,
+        seconds: options.seconds,
+    };
+    let hello = Process::start(&release.join("hello"), &["127.0.0.1:0"], &[])?;
+    println!("driving the hello ceiling...");
+    let ceiling = wrk::run(load, &format!("http://{}/", hello.address), &[])?;
+    drop(hello);
+
+    let sink = SmtpSink::start().await?;
+    let env = server_env(database.url(), sink.port());
+    let server = Process::start(
+        &release.join("microblog"),
+        &["serve", "--bind", "127.0.0.1:0"],
+        &env,
+    )?;
+    let base = format!("http://{}", server.address);
+    let cookie = session::login(&base, &seed::username(0), seed::PASSWORD).await?;
+    let auth = [format!("Cookie: {cookie}")];
+    let mut pages = Vec::new();
+    for (name, path, headers) in [
+        ("GET /login", "/login".to_owned(), &[][..]),
+        ("GET /index", "/index".to_owned(), &auth[..]),
+        ("GET /explore", "/explore".to_owned(), &auth[..]),
+        (
+            "GET /user/<name>",
+            format!("/user/{}", seed::username(1)),
+            &auth[..],
+        ),
+    ] {
+        println!("driving {name}...");
+        pages.push((name, wrk::run(load, &format!("{base}{path}"), headers)?));
+    }
+
+    println!("paced reset requests...");
+    let resets = mail::paced_resets(&server, &sink, SIZE.users).await?;
+    let peak_rss_kib = server.peak_rss_kib()?;
+    drop(server);
+
+    println!("mail throughput...");
+    let throughput =
+        mail::throughput(&release.join("microblog"), options.postgres, &env, 10_000).await?;
+    sink.shutdown().await;
+
+    let report = report::Report {
+        backend: if options.postgres {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        load,
+        ceiling,
+        pages,
+        resets,
+        throughput,
+        peak_rss_kib,
+        size: SIZE,
+    };
+    let markdown = report.markdown();
+    println!("\n{markdown}");
+    let path = root.join("BENCHMARKS.md");
+    report::write(&path, &markdown, options.postgres)?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+pub(crate) fn server_env(database_url: &str, smtp_port: u16) -> Vec<(String, String)> {
+    [
+        ("DATABASE_URL", database_url.to_owned()),
+        ("SECRET_KEY", SECRET.to_owned()),
+        ("MAIL_SERVER", "127.0.0.1".to_owned()),
+        ("MAIL_PORT", smtp_port.to_string()),
+        ("RATE_LIMIT_PER_MINUTE", "100000".to_owned()),
+        ("MAIL_TIMEOUT", "10".to_owned()),
+        ("RESET_REQUEST_THROTTLE", "1".to_owned()),
+        // One JSON line per request, with the server-side latency the reset runs report.
+        ("LOG_FORMAT", "json".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}

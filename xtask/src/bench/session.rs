@@ -1,0 +1,48 @@
+//! Logging the benchmark user in over HTTP, as a browser would, to get a session cookie.
+
+use super::paced::hidden_value;
+use anyhow::Context as _;
+
+/// Logs in and returns the `Cookie` header value of the resulting session.
+pub async fn login(base: &str, username: &str, password: &str) -> anyhow::Result<String> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let form = client.get(format!("{base}/login")).send().await?;
+    let cookie = cookies(&form);
+    let body = form.text().await?;
+    let csrf = hidden_value(&body, "csrf_token").context("no csrf_token on /login")?;
+    let answer = client
+        .post(format!("{base}/login"))
+        .header(reqwest::header::COOKIE, cookie)
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+        ])
+        .send()
+        .await?;
+    let target = answer
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    anyhow::ensure!(
+        target == "/index",
+        "login as {username} failed (redirect to {target:?})"
+    );
+    Ok(cookies(&answer))
+}
+
+/// The `name=value` pairs a response sets, as a `Cookie` header value.
+pub(crate) fn cookies(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
+}

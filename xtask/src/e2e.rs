@@ -1,0 +1,184 @@
+//! `cargo xtask e2e`: the release binary, a real SMTP sink and headless Chromium walking the
+//! password-reset flow as a person would, with a screenshot of every step in `target/e2e/`.
+//!
+//! Needs Chromium and chromedriver (Debian: `apt-get install chromium chromium-driver`;
+//! `CHROMIUM` and `CHROMEDRIVER` override their paths). Fails, naming the step, when an
+//! element, text or page does not show up within ten seconds, or when the browser console
+//! reports an error (CSP violations included). The server and chromedriver are always
+//! stopped at the end.
+
+mod browser;
+mod flow;
+mod process;
+mod walk;
+
+use anyhow::Context as _;
+use browser::Browser;
+use microblog_testkit::smtp_sink::SmtpSink;
+use process::Spawned;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Where everything the walk produces goes.
+struct Paths {
+    out: PathBuf,
+    server: PathBuf,
+    chromium: PathBuf,
+    chromedriver: PathBuf,
+}
+
+/// Builds the release binary and walks the flow.
+///
+/// # Errors
+/// A missing browser, a failed build, a process that does not start, or a failed step.
+pub fn run() -> anyhow::Result<()> {
+    let root = crate::workspace_root();
+    let paths = Paths {
+        out: root.join("target").join("e2e"),
+        server: root.join("target").join("release").join("microblog"),
+        chromium: process::locate("chromium", "CHROMIUM")?,
+        chromedriver: process::locate("chromedriver", "CHROMEDRIVER")?,
+    };
+    fresh_output_dir(&paths.out)?;
+    crate::build_release(&root)?;
+    let start = Instant::now();
+    let runtime = tokio::runtime::Runtime::new().context("could not start tokio")?;
+    let (steps, offline) = runtime.block_on(session(&paths))?;
+    println!();
+    println!(
+        "e2e: all {} steps passed in {:.1} s",
+        steps.len(),
+        start.elapsed().as_secs_f64()
+    );
+    for step in &steps {
+        println!(
+            "  {:<34} {:>5.1} s  {}",
+            step.label,
+            step.took.as_secs_f64(),
+            step.screenshot.display()
+        );
+    }
+    if !offline.is_empty() {
+        println!(
+            "e2e: left aside {} console entries about third-party resources the hermetic browser cannot reach:",
+            offline.len()
+        );
+        for entry in &offline {
+            println!("  {entry}");
+        }
+    }
+    Ok(())
+}
+
+/// Starts the sink, the server and chromedriver, walks, and stops them all again.
+async fn session(paths: &Paths) -> anyhow::Result<(Vec<walk::Step>, Vec<String>)> {
+    let sink = SmtpSink::start()
+        .await
+        .context("could not start the SMTP sink")?;
+    let server_port = process::free_port()?;
+    let base_url = format!("http://127.0.0.1:{server_port}");
+    let server = start_server(paths, &base_url, server_port, sink.port())?;
+    let driver_port = process::free_port()?;
+    let driver = process::start(
+        "chromedriver",
+        &paths.chromedriver,
+        &[format!("--port={driver_port}")],
+        &[],
+        &paths.out.join("chromedriver.log"),
+        "started successfully",
+        true,
+    )?;
+    process::wait_for_port(driver_port)?;
+    let outcome = drive(paths, &sink, &base_url, driver_port).await;
+    stop(driver, server);
+    sink.shutdown().await;
+    outcome
+}
+
+async fn drive(
+    paths: &Paths,
+    sink: &SmtpSink,
+    base_url: &str,
+    driver_port: u16,
+) -> anyhow::Result<(Vec<walk::Step>, Vec<String>)> {
+    let browser = Browser::connect(
+        &format!("http://127.0.0.1:{driver_port}"),
+        &paths.chromium,
+        &paths.out.join("chromium-profile"),
+        base_url,
+    )
+    .await?;
+    let mut walk = walk::Walk::new(&browser, &paths.out);
+    let walked = flow::walk(&mut walk, sink, base_url, &flow::Person::susan()).await;
+    let (steps, offline) = (walk.steps, walk.offline);
+    browser.close().await;
+    walked.map(|()| (steps, offline))
+}
+
+fn start_server(
+    paths: &Paths,
+    base_url: &str,
+    port: u16,
+    smtp_port: u16,
+) -> anyhow::Result<Spawned> {
+    let database = paths.out.join("microblog.db");
+    let env = [
+        (
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", database.display()),
+        ),
+        (
+            "SECRET_KEY",
+            "e2e secret key that is certainly long enough".to_owned(),
+        ),
+        ("MAIL_SERVER", "127.0.0.1".to_owned()),
+        ("MAIL_PORT", smtp_port.to_string()),
+        (
+            "MAIL_DEFAULT_SENDER",
+            "no-reply@microblog.example".to_owned(),
+        ),
+        ("BASE_URL", base_url.to_owned()),
+        ("NO_COLOR", "1".to_owned()),
+        ("RUST_LOG", "info".to_owned()),
+    ];
+    let args = [
+        "serve".to_owned(),
+        "--bind".to_owned(),
+        format!("127.0.0.1:{port}"),
+    ];
+    process::start(
+        "microblog",
+        &paths.server,
+        &args,
+        &env,
+        &paths.out.join("server.log"),
+        "running on http://",
+        false,
+    )
+}
+
+fn stop(driver: Spawned, server: Spawned) {
+    driver.stop();
+    server.stop();
+}
+
+/// Empties `target/e2e/` of a previous run's screenshots, database and browser profile.
+fn fresh_output_dir(out: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("could not create {}", out.display()))?;
+    for entry in std::fs::read_dir(out)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if path.is_dir() && name == "chromium-profile" {
+            std::fs::remove_dir_all(&path)?;
+        } else if name.ends_with(".png")
+            || name.ends_with(".log")
+            || name.starts_with("microblog.db")
+        {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,306 @@
+//! Headless Chromium through chromedriver (fantoccini), with helpers that act as a person
+//! does — click a link by its text, type into a field, press the form's submit button — and
+//! wait up to ten seconds for what they expect. The browser's console is read through
+//! chromedriver's log endpoint after every step.
+
+use anyhow::{Context as _, bail};
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How long to wait for an element, a text or a page.
+const PATIENCE: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(100);
+
+/// A WebDriver session on headless Chromium.
+pub struct Browser {
+    client: Client,
+    /// `scheme://host:port` of the application: console errors about other origins
+    /// failing to load are offline third parties (Gravatar), not page errors.
+    origin: String,
+}
+
+/// What the console said since the last look.
+#[derive(Default)]
+pub struct Console {
+    /// SEVERE entries: script errors, CSP violations, failed first-party loads.
+    pub errors: Vec<String>,
+    /// SEVERE entries about third-party resources that cannot load offline.
+    pub offline: Vec<String>,
+}
+
+impl Browser {
+    /// Starts a session on the chromedriver at `webdriver`.
+    ///
+    /// # Errors
+    /// chromedriver refuses the session (Chromium missing or failing to start).
+    pub async fn connect(
+        webdriver: &str,
+        chromium: &Path,
+        profile: &Path,
+        origin: &str,
+    ) -> anyhow::Result<Self> {
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+            "--window-size=1280,900",
+            // Hermetic: no name but the loopback resolves, so nothing leaves the machine.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        ];
+        let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": chromium, "args": args },
+            "goog:loggingPrefs": { "browser": "ALL" },
+        });
+        let Value::Object(capabilities) = capabilities else {
+            bail!("capabilities are a JSON object");
+        };
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(Capabilities::from_iter(capabilities))
+            .connect(webdriver)
+            .await
+            .context("chromedriver did not open a Chromium session")?;
+        Ok(Self {
+            client,
+            origin: origin.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// Ends the session (chromedriver then stops Chromium).
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+
+    /// Goes to `url`, as typing it into the address bar or following a link in an email.
+    pub async fn open(&self, url: &str) -> anyhow::Result<()> {
+        self.client
+            .goto(url)
+            .await
+            .with_context(|| format!("could not open {url}"))
+    }
+
+    /// Clicks the link whose text is exactly `text`.
+    pub async fn click_link(&self, text: &str) -> anyhow::Result<()> {
+        let link = self
+            .wait_for(Locator::LinkText(text), &format!("a link {text:?}"))
+            .await?;
+        link.click()
+            .await
+            .with_context(|| format!("could not click the link {text:?}"))
+    }
+
+    /// Types `value` into the (emptied) field named `name`.
+    pub async fn fill(&self, name: &str, value: &str) -> anyhow::Result<()> {
+        let selector = format!("[name=\"{name}\"]");
+        let field = self
+            .wait_for(Locator::Css(&selector), &format!("a field {name:?}"))
+            .await?;
+        field
+            .clear()
+            .await
+            .with_context(|| format!("could not clear {name:?}"))?;
+        field
+            .send_keys(value)
+            .await
+            .with_context(|| format!("could not type into {name:?}"))
+    }
+
+    /// Presses the submit button of the form that holds the field `name`.
+    pub async fn submit(&self, name: &str) -> anyhow::Result<()> {
+        let selector = format!(
+            "form:has([name=\"{name}\"]) button[type=\"submit\"], \
+             form:has([name=\"{name}\"]) input[type=\"submit\"]"
+        );
+        let what = format!("a submit button in the form with {name:?}");
+        let button = self.wait_for(Locator::Css(&selector), &what).await?;
+        button
+            .click()
+            .await
+            .with_context(|| format!("could not press {what}"))
+    }
+
+    /// Waits until the page shows `text`.
+    pub async fn expect_text(&self, text: &str) -> anyhow::Result<()> {
+        let start = Instant::now();
+        loop {
+            let body = self.body_text().await.unwrap_or_default();
+            if body.contains(text) {
+                return Ok(());
+            }
+            if start.elapsed() > PATIENCE {
+                let url = self.path().await.unwrap_or_default();
+                let shown: String = body.chars().take(600).collect();
+                bail!("the page never showed {text:?} (at {url}, it shows:\n{shown})");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until the page's path (and query) is `path`.
+    pub async fn expect_path(&self, path: &str) -> anyhow::Result<()> {
+        let start = Instant::now();
+        loop {
+            let here = self.path().await?;
+            if here == path {
+                return Ok(());
+            }
+            if start.elapsed() > PATIENCE {
+                bail!("the browser never reached {path} (it is at {here})");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The current path and query.
+    pub async fn path(&self) -> anyhow::Result<String> {
+        let url = self.url().await?;
+        Ok(match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        })
+    }
+
+    /// Whether an element matching `selector` is on the page now (no waiting).
+    pub async fn has(&self, selector: &str) -> anyhow::Result<bool> {
+        let found = self.client.find_all(Locator::Css(selector)).await?;
+        Ok(!found.is_empty())
+    }
+
+    /// Saves a PNG of the viewport to `path`.
+    pub async fn screenshot(&self, path: &Path) -> anyhow::Result<()> {
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .context("could not take a screenshot")?;
+        std::fs::write(path, png).with_context(|| format!("could not write {}", path.display()))
+    }
+
+    /// The console's SEVERE entries since the last call.
+    pub async fn console(&self) -> anyhow::Result<Console> {
+        let entries = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .context("could not read the browser log")?;
+        let mut console = Console::default();
+        for entry in entries.as_array().into_iter().flatten() {
+            if entry["level"].as_str() != Some("SEVERE") {
+                continue;
+            }
+            let message = entry["message"].as_str().unwrap_or_default().to_owned();
+            if is_offline_third_party(&self.origin, &message) {
+                console.offline.push(message);
+            } else {
+                console.errors.push(message);
+            }
+        }
+        Ok(console)
+    }
+
+    async fn url(&self) -> anyhow::Result<url::Url> {
+        self.client
+            .current_url()
+            .await
+            .context("could not read the current URL")
+    }
+
+    async fn body_text(&self) -> anyhow::Result<String> {
+        let body = self.client.find(Locator::Css("body")).await?;
+        Ok(body.text().await?)
+    }
+
+    async fn wait_for(
+        &self,
+        locator: Locator<'_>,
+        what: &str,
+    ) -> anyhow::Result<fantoccini::elements::Element> {
+        match self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .every(POLL)
+            .for_element(locator)
+            .await
+        {
+            Ok(element) => Ok(element),
+            Err(error) => {
+                let url = self.url().await.map(|u| u.to_string()).unwrap_or_default();
+                Err(error).with_context(|| format!("no {what} within 10 s (at {url})"))
+            }
+        }
+    }
+}
+
+/// Whether a console message is a third-party resource that could not be resolved (the
+/// browser resolves no name, so Gravatar avatars never load), rather than a page error:
+/// `https://www.gravatar.com/avatar/… - Failed to load resource: net::ERR_NAME_NOT_RESOLVED`.
+/// CSP violations, script errors and failed first-party loads are never left aside.
+fn is_offline_third_party(origin: &str, message: &str) -> bool {
+    let Some((url, rest)) = message.split_once(' ') else {
+        return false;
+    };
+    url.starts_with("https://")
+        && !url.starts_with(origin)
+        && rest.contains("Failed to load resource: net::ERR_NAME_NOT_RESOLVED")
+}
+
+/// chromedriver's `POST /session/{id}/se/log {"type": "browser"}`: the console entries
+/// since the last call (with `goog:loggingPrefs` set to collect them).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_offline_third_party;
+
+    const ORIGIN: &str = "http://127.0.0.1:5000";
+
+    #[test]
+    fn only_unresolvable_third_party_loads_are_left_aside() {
+        let gravatar = "https://www.gravatar.com/avatar/f3fc?d=identicon&s=36 - \
+                        Failed to load resource: net::ERR_NAME_NOT_RESOLVED";
+        assert!(is_offline_third_party(ORIGIN, gravatar));
+        let csp = "http://127.0.0.1:5000/index 1 Executing inline script violates the following \
+                   Content Security Policy directive 'default-src 'none''.";
+        assert!(!is_offline_third_party(ORIGIN, csp));
+        let first_party = "http://127.0.0.1:5000/static/style.css - Failed to load resource: \
+                           the server responded with a status of 404 (Not Found)";
+        assert!(!is_offline_third_party(ORIGIN, first_party));
+        let blocked = "https://www.gravatar.com/avatar/f3fc - Failed to load resource: \
+                       net::ERR_BLOCKED_BY_CSP";
+        assert!(!is_offline_third_party(ORIGIN, blocked));
+    }
+}

@@ -1,0 +1,77 @@
+//! Steps of a walk: each runs its actions, then saves `NN-name.png` (also when it failed,
+//! as `NN-name-FAILED.png`) and fails on any console error, naming the step.
+
+use super::browser::Browser;
+use anyhow::{Context as _, bail};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A finished step.
+pub struct Step {
+    pub label: String,
+    pub screenshot: PathBuf,
+    pub took: Duration,
+}
+
+/// The walk so far.
+pub struct Walk<'b> {
+    browser: &'b Browser,
+    out_dir: PathBuf,
+    pub steps: Vec<Step>,
+    /// Console entries left aside: third-party resources that cannot load offline.
+    pub offline: Vec<String>,
+}
+
+impl<'b> Walk<'b> {
+    pub fn new(browser: &'b Browser, out_dir: &Path) -> Self {
+        Self {
+            browser,
+            out_dir: out_dir.to_owned(),
+            steps: Vec::new(),
+            offline: Vec::new(),
+        }
+    }
+
+    /// Runs one step.
+    ///
+    /// # Errors
+    /// The actions failed (an element, text or page did not show up in time), the screenshot
+    /// could not be saved, or the console logged an error during the step.
+    pub async fn step(
+        &mut self,
+        name: &str,
+        actions: impl AsyncFnOnce(&Browser) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let label = format!("{:02}-{name}", self.steps.len() + 1);
+        println!("e2e: {label}");
+        let start = Instant::now();
+        let outcome = actions(self.browser).await;
+        let took = start.elapsed();
+        let file = if outcome.is_ok() {
+            format!("{label}.png")
+        } else {
+            format!("{label}-FAILED.png")
+        };
+        let screenshot = self.out_dir.join(file);
+        let saved = self.browser.screenshot(&screenshot).await;
+        let console = self.browser.console().await;
+        outcome.with_context(|| {
+            format!("step {label} failed (screenshot: {})", screenshot.display())
+        })?;
+        saved.with_context(|| format!("step {label}"))?;
+        let console = console.with_context(|| format!("step {label}"))?;
+        if !console.errors.is_empty() {
+            bail!(
+                "step {label}: the browser console reported errors:\n  {}",
+                console.errors.join("\n  ")
+            );
+        }
+        self.offline.extend(console.offline);
+        self.steps.push(Step {
+            label,
+            screenshot,
+            took,
+        });
+        Ok(())
+    }
+}
