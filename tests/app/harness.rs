@@ -44,7 +44,7 @@ impl TestApp {
             Backend::Sqlite => TestDatabase::sqlite().await,
             Backend::Postgres => TestDatabase::postgres().await?,
         };
-        let sink = SmtpSink::start().await.expect("sink starts");
+        let sink = SmtpSink::start_restartable().await.expect("sink starts");
         let mut env: Vec<(String, String)> = [
             ("DATABASE_URL", database.url()),
             ("SECRET_KEY", SECRET_KEY),

@@ -2,6 +2,7 @@
 //! suites that any adapter of the domain's ports can run to prove itself correct.
 
 pub mod contract;
+pub mod ports;
 pub mod recording_mailer;
 pub mod smtp_sink;
 

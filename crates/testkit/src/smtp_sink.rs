@@ -4,7 +4,8 @@
 //! RCPT, DATA with dot-stuffing, RSET, NOOP, QUIT, optional STARTTLS or implicit TLS with the
 //! self-signed certificate in `crates/testkit/certs/`, and optional AUTH PLAIN / LOGIN. Tests
 //! steer it: inject 4xx/5xx replies ([`Fault`]), slow every reply down
-//! ([`SmtpSink::set_delay`]), stop it and start it again on the same port.
+//! ([`SmtpSink::set_delay`]), stop it and start it again on the same port (a
+//! [stable port](SmtpSinkBuilder::stable_port), so nothing else takes it meanwhile).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -38,6 +39,7 @@ pub use fault::{Fault, Stage};
 pub use message::ReceivedMessage;
 pub use tls::{CERTIFICATE_PEM, PRIVATE_KEY_PEM};
 
+use crate::ports;
 use state::{Config, Shared};
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -51,6 +53,7 @@ use tokio_util::task::TaskTracker;
 #[derive(Clone, Debug)]
 pub struct SmtpSinkBuilder {
     port: u16,
+    stable: bool,
     config: Config,
 }
 
@@ -58,6 +61,14 @@ impl SmtpSinkBuilder {
     /// Listens on this port of 127.0.0.1 (0, the default, picks a free one).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// Listens on a [stable port](crate::ports): one outside the kernel's ephemeral range,
+    /// which stays free while the sink is down, so a test can stop it (an SMTP outage) and
+    /// bring it back with [`SmtpSink::start_on`] on the same port.
+    pub fn stable_port(mut self) -> Self {
+        self.stable = true;
         self
     }
 
@@ -104,7 +115,11 @@ impl SmtpSinkBuilder {
         } else {
             None
         };
-        let listener = server::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port)))?;
+        let listener = if self.stable {
+            ports::bind_stable(|port| server::bind(loopback(port)))?.1
+        } else {
+            server::bind(loopback(self.port))?
+        };
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(self.config, acceptor));
         let token = CancellationToken::new();
@@ -139,6 +154,7 @@ impl SmtpSink {
     pub fn builder() -> SmtpSinkBuilder {
         SmtpSinkBuilder {
             port: 0,
+            stable: false,
             config: Config::default(),
         }
     }
@@ -149,6 +165,15 @@ impl SmtpSink {
     /// No loopback port can be bound.
     pub async fn start() -> io::Result<Self> {
         Self::builder().start().await
+    }
+
+    /// A plain sink on a [stable port](SmtpSinkBuilder::stable_port), for tests that stop it
+    /// and start it again.
+    ///
+    /// # Errors
+    /// No stable port can be bound.
+    pub async fn start_restartable() -> io::Result<Self> {
+        Self::builder().stable_port().start().await
     }
 
     /// A plain sink on `port`, e.g. to come back where a stopped one was.
@@ -239,12 +264,17 @@ impl SmtpSink {
     }
 
     /// Stops accepting, closes every open connection and waits until the port is free.
-    /// Start a new sink with [`SmtpSink::start_on`] to bring the server back.
+    /// Start a new sink with [`SmtpSink::start_on`] to bring the server back (reliably so when
+    /// this one was on a [stable port](SmtpSinkBuilder::stable_port)).
     pub async fn shutdown(self) {
         self.token.cancel();
         self.tracker.close();
         self.tracker.wait().await;
     }
+}
+
+fn loopback(port: u16) -> SocketAddr {
+    SocketAddr::from((Ipv4Addr::LOCALHOST, port))
 }
 
 impl Drop for SmtpSink {

@@ -4,7 +4,7 @@
 use anyhow::{Context as _, bail};
 use std::fs::File;
 use std::io::{BufRead as _, BufReader, Write as _};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::process::CommandExt as _;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -52,10 +52,10 @@ impl Drop for Spawned {
     }
 }
 
-/// A free TCP port on 127.0.0.1 (bound, then released for the caller to use).
+/// A free TCP port on 127.0.0.1 for a child to listen on: a stable port, outside the kernel's
+/// ephemeral range, so no outgoing connection takes it before the child binds it.
 pub fn free_port() -> anyhow::Result<u16> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("no free loopback port")?;
-    Ok(listener.local_addr()?.port())
+    microblog_testkit::ports::stable_port().context("no free loopback port")
 }
 
 /// Starts `program` with `args` and `env`, writing stdout and stderr to `log`, and waits

@@ -13,10 +13,10 @@ fn is_permanent(result: &Result<(), MailError>) -> bool {
     matches!(result, Err(MailError::Permanent(_)))
 }
 
-/// A loopback port where nothing listens.
+/// A loopback port where nothing listens: a stable one, which no other socket is handed
+/// meanwhile and which a client's own ephemeral port can never equal (no self-connect).
 fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
+    microblog_testkit::ports::stable_port().expect("a free port")
 }
 
 #[tokio::test]
@@ -136,7 +136,7 @@ async fn a_send_abandoned_mid_dialogue_does_not_leave_a_confused_connection_for_
 
 #[tokio::test]
 async fn the_mailer_recovers_when_the_server_comes_back() {
-    let sink = SmtpSink::start().await.expect("sink");
+    let sink = SmtpSink::start_restartable().await.expect("sink");
     let port = sink.port();
     let mailer = mailer(config(&sink));
     mailer

@@ -96,7 +96,7 @@ async fn a_delay_slows_every_reply() {
 
 #[tokio::test]
 async fn after_shutdown_the_port_refuses_and_a_new_sink_can_take_it() {
-    let sink = SmtpSink::start().await.expect("sink");
+    let sink = SmtpSink::start_restartable().await.expect("sink");
     let port = sink.port();
     let mut open = Client::connect(&sink).await;
     sink.shutdown().await;
