@@ -1,6 +1,6 @@
 //! Emails that should arrive do, whole, and the pool carries many at once.
 
-use super::{SOON, config, email, mailer};
+use super::{SOON, config, deliver, email, mailer};
 use microblog_domain::ports::Mailer;
 use microblog_mail::{MinijinjaComposer, send_test_email};
 use microblog_testkit::contract;
@@ -13,12 +13,7 @@ async fn an_email_arrives_as_multipart_with_its_subject_text_and_html() {
     let mailer = mailer(config(&sink));
     let mut sent = email("susan@example.com", "[Microblog] Reset Your Password");
     sent.to.push("admin@example.com".into());
-    mailer.send(&sent).await.expect("delivered");
-
-    let got = sink
-        .wait_for_message("susan@example.com", SOON)
-        .await
-        .expect("arrived");
+    let got = deliver(&mailer, &sink, &sent).await;
     assert_eq!(got.envelope_from, "noreply@example.com");
     assert_eq!(got.recipients, ["susan@example.com", "admin@example.com"]);
     assert_eq!(got.from.as_deref(), Some("noreply@example.com"));
@@ -47,12 +42,7 @@ async fn non_ascii_subjects_and_bodies_arrive_intact() {
     let mailer = mailer(config(&sink));
     let mut sent = email("zoë@example.com", "Réinitialiser — ✓");
     sent.text_body = "Chère Zoë,\n.point\n✓ fini\n".into();
-    mailer.send(&sent).await.expect("delivered");
-
-    let got = sink
-        .wait_for_message("zoë@example.com", SOON)
-        .await
-        .expect("arrived");
+    let got = deliver(&mailer, &sink, &sent).await;
     assert_eq!(got.subject.as_deref(), Some("Réinitialiser — ✓"));
     assert_eq!(
         got.text.map(|t| t.replace("\r\n", "\n")).as_deref(),

@@ -1,17 +1,9 @@
 //! Failures are classified (retry or not), bounded in time, and leave the mailer usable.
 
-use super::{SOON, config, config_for_port, email, mailer};
+use super::{SOON, config, config_for_port, deliver, email, is_permanent, is_transient, mailer};
 use microblog_domain::ports::{MailError, Mailer};
 use microblog_testkit::smtp_sink::{Fault, SmtpSink};
 use std::time::{Duration, Instant};
-
-fn is_transient(result: &Result<(), MailError>) -> bool {
-    matches!(result, Err(MailError::Transient(_)))
-}
-
-fn is_permanent(result: &Result<(), MailError>) -> bool {
-    matches!(result, Err(MailError::Permanent(_)))
-}
 
 /// A loopback port where nothing listens: a stable one, which no other socket is handed
 /// meanwhile and which a client's own ephemeral port can never equal (no self-connect).
@@ -149,14 +141,7 @@ async fn the_mailer_recovers_when_the_server_comes_back() {
     assert!(is_transient(&result), "{result:?}");
 
     let sink = SmtpSink::start_on(port).await.expect("same port");
-    mailer
-        .send(&email("susan@example.com", "after"))
-        .await
-        .expect("delivered");
-    let got = sink
-        .wait_for_message("susan@example.com", SOON)
-        .await
-        .expect("arrived");
+    let got = deliver(&mailer, &sink, &email("susan@example.com", "after")).await;
     assert_eq!(got.subject.as_deref(), Some("after"));
 }
 

@@ -5,9 +5,10 @@ mod failures;
 mod security;
 mod settings;
 
+use microblog_domain::ports::{MailError, Mailer};
 use microblog_domain::{Email, EmailKind};
 use microblog_mail::{SmtpConfig, SmtpMailer};
-use microblog_testkit::smtp_sink::SmtpSink;
+use microblog_testkit::smtp_sink::{ReceivedMessage, SmtpSink};
 use std::time::Duration;
 
 /// Generous bound for what should happen at once on loopback.
@@ -28,6 +29,22 @@ fn config(sink: &SmtpSink) -> SmtpConfig {
 
 fn mailer(config: SmtpConfig) -> SmtpMailer {
     SmtpMailer::new(config).expect("valid mail settings")
+}
+
+/// Sends `email` and returns it as `sink` received it (waiting for its first recipient).
+async fn deliver(mailer: &SmtpMailer, sink: &SmtpSink, email: &Email) -> ReceivedMessage {
+    mailer.send(email).await.expect("delivered");
+    sink.wait_for_message(&email.to[0], SOON)
+        .await
+        .expect("arrived")
+}
+
+fn is_transient(result: &Result<(), MailError>) -> bool {
+    matches!(result, Err(MailError::Transient(_)))
+}
+
+fn is_permanent(result: &Result<(), MailError>) -> bool {
+    matches!(result, Err(MailError::Permanent(_)))
 }
 
 fn email(to: &str, subject: &str) -> Email {

@@ -1,6 +1,6 @@
 //! STARTTLS, implicit TLS and AUTH, as the tutorial's Gmail settings use them.
 
-use super::{SOON, config, email, mailer};
+use super::{config, deliver, email, is_transient, mailer};
 use microblog_domain::ports::{MailError, Mailer};
 use microblog_testkit::smtp_sink::SmtpSink;
 
@@ -18,14 +18,12 @@ async fn starttls_with_auth_like_gmail_delivers_over_tls_as_the_user() {
     settings.username = Some("microblog@gmail.example".into());
     settings.password = Some("app-password".into());
     settings.accept_invalid_certs = true;
-    mailer(settings)
-        .send(&email("susan@example.com", "over tls"))
-        .await
-        .expect("delivered");
-    let got = sink
-        .wait_for_message("susan@example.com", SOON)
-        .await
-        .expect("arrived");
+    let got = deliver(
+        &mailer(settings),
+        &sink,
+        &email("susan@example.com", "over tls"),
+    )
+    .await;
     assert!(got.tls, "sent after STARTTLS");
     assert_eq!(
         got.authenticated_as.as_deref(),
@@ -45,7 +43,7 @@ async fn an_untrusted_certificate_fails_transiently_and_nothing_is_sent() {
     let result = mailer(settings)
         .send(&email("susan@example.com", "x"))
         .await;
-    assert!(matches!(result, Err(MailError::Transient(_))), "{result:?}");
+    assert!(is_transient(&result), "{result:?}");
     assert_eq!(sink.received_total(), 0);
 }
 
@@ -58,7 +56,7 @@ async fn required_starttls_never_falls_back_to_clear_text() {
     let result = mailer(settings)
         .send(&email("susan@example.com", "x"))
         .await;
-    assert!(matches!(result, Err(MailError::Transient(_))), "{result:?}");
+    assert!(is_transient(&result), "{result:?}");
     assert_eq!(sink.received_total(), 0);
 }
 
@@ -72,14 +70,7 @@ async fn implicit_tls_delivers_over_tls() {
     let mut settings = config(&sink);
     settings.use_ssl = true;
     settings.accept_invalid_certs = true;
-    mailer(settings)
-        .send(&email("susan@example.com", "ssl"))
-        .await
-        .expect("delivered");
-    let got = sink
-        .wait_for_message("susan@example.com", SOON)
-        .await
-        .expect("arrived");
+    let got = deliver(&mailer(settings), &sink, &email("susan@example.com", "ssl")).await;
     assert!(got.tls);
 }
 
@@ -93,14 +84,12 @@ async fn auth_without_tls_works_against_a_local_server() {
     let mut settings = config(&sink);
     settings.username = Some("user".into());
     settings.password = Some("pass".into());
-    mailer(settings)
-        .send(&email("susan@example.com", "auth"))
-        .await
-        .expect("delivered");
-    let got = sink
-        .wait_for_message("susan@example.com", SOON)
-        .await
-        .expect("arrived");
+    let got = deliver(
+        &mailer(settings),
+        &sink,
+        &email("susan@example.com", "auth"),
+    )
+    .await;
     assert_eq!(got.authenticated_as.as_deref(), Some("user"));
 }
 
@@ -141,7 +130,7 @@ async fn a_server_requiring_auth_refuses_a_mailer_without_credentials() {
         .send(&email("susan@example.com", "x"))
         .await;
     assert!(
-        matches!(result, Err(MailError::Transient(_))),
+        is_transient(&result),
         "530 is a settings problem: {result:?}"
     );
     assert_eq!(sink.received_total(), 0);

@@ -138,18 +138,29 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         self.read_reply().await.0
     }
 
+    /// Sends one small message from `a@example.com` to `b@example.com`; the final reply code.
+    async fn send_simple(&mut self, subject: &str, body: &str) -> u16 {
+        let content = simple_message(subject, body);
+        self.transaction("a@example.com", &["b@example.com"], &content)
+            .await
+    }
+
     /// Sends one small message from `a@example.com` to `b@example.com`, which must be
     /// accepted (250), and returns it as the sink kept it.
     async fn deliver(&mut self, sink: &SmtpSink, subject: &str, body: &str) -> ReceivedMessage {
-        let content = simple_message(subject, body);
-        let code = self
-            .transaction("a@example.com", &["b@example.com"], &content)
-            .await;
-        assert_eq!(code, 250);
+        assert_eq!(self.send_simple(subject, body).await, 250);
         sink.wait_for_message("b@example.com", SOON)
             .await
             .expect("kept")
     }
+}
+
+/// The subjects of the messages `sink` keeps, oldest first.
+fn kept_subjects(sink: &SmtpSink) -> Vec<String> {
+    sink.messages()
+        .into_iter()
+        .filter_map(|m| m.subject)
+        .collect()
 }
 
 /// A small message with a subject and a text body.

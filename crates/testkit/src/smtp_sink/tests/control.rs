@@ -1,6 +1,6 @@
 //! What tests steer: faults, delays, restarts, waiting, capacity, load.
 
-use super::{Client, SOON, simple_message};
+use super::{Client, SOON, kept_subjects, simple_message};
 use crate::smtp_sink::{Fault, SmtpSink};
 use std::time::{Duration, Instant};
 
@@ -35,27 +35,10 @@ async fn a_fault_after_the_content_discards_the_message() {
     sink.fail_with(Fault::message(451, "4.3.0 Queue full").times(1));
     let mut client = Client::connect(&sink).await;
     client.expect("EHLO client.example", 250).await;
-    let content = simple_message("first", "x");
-    assert_eq!(
-        client
-            .transaction("a@example.com", &["b@example.com"], &content)
-            .await,
-        451
-    );
+    assert_eq!(client.send_simple("first", "x").await, 451);
     assert_eq!(sink.received_total(), 0);
-    let content = simple_message("second", "x");
-    assert_eq!(
-        client
-            .transaction("a@example.com", &["b@example.com"], &content)
-            .await,
-        250
-    );
-    let kept: Vec<_> = sink
-        .messages()
-        .into_iter()
-        .filter_map(|m| m.subject)
-        .collect();
-    assert_eq!(kept, ["second"]);
+    assert_eq!(client.send_simple("second", "x").await, 250);
+    assert_eq!(kept_subjects(&sink), ["second"]);
 }
 
 #[tokio::test]
@@ -149,20 +132,9 @@ async fn beyond_capacity_the_oldest_messages_go_and_clear_forgets_the_rest() {
     let mut client = Client::connect(&sink).await;
     client.expect("EHLO client.example", 250).await;
     for subject in ["one", "two", "three"] {
-        let content = simple_message(subject, "x");
-        assert_eq!(
-            client
-                .transaction("a@example.com", &["b@example.com"], &content)
-                .await,
-            250
-        );
+        assert_eq!(client.send_simple(subject, "x").await, 250);
     }
-    let kept: Vec<_> = sink
-        .messages()
-        .into_iter()
-        .filter_map(|m| m.subject)
-        .collect();
-    assert_eq!(kept, ["two", "three"]);
+    assert_eq!(kept_subjects(&sink), ["two", "three"]);
     assert_eq!(sink.received_total(), 3);
     let first = live.recv().await.expect("live feed");
     assert_eq!(first.subject.as_deref(), Some("one"));

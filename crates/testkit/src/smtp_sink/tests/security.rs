@@ -10,6 +10,15 @@ fn b64(text: &str) -> String {
     STANDARD.encode(text)
 }
 
+/// A plain sink that requires AUTH as `user` / `pass`.
+async fn auth_sink() -> SmtpSink {
+    SmtpSink::builder()
+        .auth("user", "pass")
+        .start()
+        .await
+        .expect("sink")
+}
+
 #[tokio::test]
 async fn starttls_upgrades_the_connection_and_the_message_says_so() {
     let sink = SmtpSink::builder()
@@ -72,11 +81,7 @@ async fn implicit_tls_speaks_tls_from_the_first_byte() {
 
 #[tokio::test]
 async fn auth_plain_with_the_right_credentials_is_accepted_and_recorded() {
-    let sink = SmtpSink::builder()
-        .auth("user", "pass")
-        .start()
-        .await
-        .expect("sink");
+    let sink = auth_sink().await;
     let mut client = Client::connect(&sink).await;
     let text = client.expect("EHLO client.example", 250).await;
     assert!(text.contains("AUTH PLAIN LOGIN"), "{text}");
@@ -93,11 +98,7 @@ async fn auth_plain_with_the_right_credentials_is_accepted_and_recorded() {
 
 #[tokio::test]
 async fn auth_with_wrong_credentials_gets_535_and_no_mail_is_accepted() {
-    let sink = SmtpSink::builder()
-        .auth("user", "pass")
-        .start()
-        .await
-        .expect("sink");
+    let sink = auth_sink().await;
     let mut client = Client::connect(&sink).await;
     client.expect("EHLO client.example", 250).await;
     client
@@ -115,11 +116,7 @@ async fn auth_with_wrong_credentials_gets_535_and_no_mail_is_accepted() {
 
 #[tokio::test]
 async fn auth_login_asks_for_user_then_password() {
-    let sink = SmtpSink::builder()
-        .auth("user", "pass")
-        .start()
-        .await
-        .expect("sink");
+    let sink = auth_sink().await;
     let mut client = Client::connect(&sink).await;
     client.expect("EHLO client.example", 250).await;
     let prompt = client.expect("AUTH LOGIN", 334).await;
