@@ -2,12 +2,14 @@
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
+use crate::tasks::TrackedTasks;
 use anyhow::Context as _;
+use microblog_crypto::Argon2Hasher;
 use microblog_domain::ResetTokens;
-use microblog_domain::password_hasher::Argon2Hasher;
-use microblog_domain::ports::{Clock, EmailComposer, Mailer, Outbox, SystemClock};
+use microblog_domain::ports::{Clock, EmailComposer, Mailer, Outbox, SystemClock, UserRepository};
 use microblog_domain::services::{
-    Accounts, AccountsConfig, Alerts, Blog, DispatcherConfig, MailDispatcher, OutboxSignal,
+    Alerts, Blog, DispatcherConfig, ForgotPassword, MailDispatcher, MailQueue, OutboxSignal,
+    PasswordReset, Profile, Registration, ResetPolicy, Sessions, SignIn,
 };
 use microblog_domain::values::SecretKey;
 use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpConfig, SmtpMailer};
@@ -16,12 +18,14 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+/// `last_seen` is written at most once per this interval.
+const LAST_SEEN_INTERVAL: Duration = Duration::from_secs(60);
+
 /// Everything built from the configuration.
 struct Core {
-    database: Database,
-    accounts: Accounts,
-    blog: Blog,
-    alerts: Alerts,
+    services: microblog_web::Services,
+    /// The services' background work, awaited on shutdown.
+    tasks: TrackedTasks,
     dispatcher: MailDispatcher,
     mailer_description: String,
 }
@@ -89,51 +93,63 @@ fn secret_key(config: &Config) -> SecretKey {
     })
 }
 
-fn core(config: &Config, database: Database, secret: &SecretKey) -> anyhow::Result<Core> {
+fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Result<Core> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let composer: Arc<dyn EmailComposer> =
-        Arc::new(MinijinjaComposer::new().context("could not load the email templates")?);
+    let composer: Arc<dyn EmailComposer> = Arc::new(
+        MinijinjaComposer::new(&config.base_url).context("could not load the email templates")?,
+    );
     let outbox: Arc<dyn Outbox> = Arc::new(database.outbox());
-    let users = Arc::new(database.users());
+    let users: Arc<dyn UserRepository> = Arc::new(database.users());
+    let hasher = Arc::new(Argon2Hasher::owasp());
     let signal = OutboxSignal::default();
-    let (mailer, mailer_description) = mailer(config)?;
-    let accounts = Accounts::new(
-        users.clone(),
-        Arc::clone(&outbox),
-        Arc::clone(&composer),
-        Arc::new(Argon2Hasher::owasp()),
-        Arc::clone(&clock),
-        ResetTokens::new(secret, config.reset_token_ttl),
-        signal.clone(),
-        AccountsConfig {
-            base_url: config.base_url.clone(),
-            reset_throttle: config.reset_request_throttle,
-            ..AccountsConfig::default()
-        },
-    );
-    let blog = Blog::new(
-        users,
-        Arc::new(database.posts()),
-        Arc::clone(&clock),
-        config.posts_per_page,
-    );
-    let alerts = Alerts::new(
-        config.admins.clone(),
+    let mail = MailQueue::new(
         Arc::clone(&outbox),
         composer,
         Arc::clone(&clock),
         signal.clone(),
     );
+    let tokens = ResetTokens::new(secret, config.reset_token_ttl);
+    let tasks = TrackedTasks::default();
+    let (mailer, mailer_description) = mailer(config)?;
+    let services = microblog_web::Services {
+        registration: Registration::new(users.clone(), hasher.clone(), Arc::clone(&clock)),
+        sign_in: SignIn::new(users.clone(), hasher.clone()),
+        sessions: Sessions::new(users.clone(), Arc::clone(&clock), LAST_SEEN_INTERVAL),
+        forgot_password: ForgotPassword::new(
+            users.clone(),
+            Arc::clone(&clock),
+            mail.clone(),
+            Arc::new(tasks.clone()),
+            ResetPolicy {
+                tokens: tokens.clone(),
+                throttle: config.reset_request_throttle,
+            },
+        ),
+        password_reset: PasswordReset::new(
+            users.clone(),
+            hasher,
+            Arc::clone(&clock),
+            mail.clone(),
+            tokens,
+        ),
+        profile: Profile::new(users.clone()),
+        blog: Blog::new(
+            users,
+            Arc::new(database.posts()),
+            Arc::clone(&clock),
+            config.posts_per_page,
+        ),
+        alerts: Alerts::new(config.admins.clone(), mail, Arc::clone(&clock)),
+        readiness: Arc::new(readiness::DatabaseReadiness(database.clone())),
+    };
     let dispatching = DispatcherConfig {
         lease: config.outbox_lease,
         ..DispatcherConfig::default()
     };
     let dispatcher = MailDispatcher::new(outbox, mailer, clock, dispatching, signal);
     Ok(Core {
-        database,
-        accounts,
-        blog,
-        alerts,
+        services,
+        tasks,
         dispatcher,
         mailer_description,
     })
@@ -143,17 +159,10 @@ fn core(config: &Config, database: Database, secret: &SecretKey) -> anyhow::Resu
 pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let database = connect(&config).await?;
     let secret = secret_key(&config);
-    let core = core(&config, database, &secret)?;
+    let core = core(&config, &database, &secret)?;
     let shutdown = CancellationToken::new();
     let dispatcher =
         (!args.no_dispatcher).then(|| tokio::spawn(core.dispatcher.clone().run(shutdown.clone())));
-    let accounts = core.accounts.clone();
-    let services = microblog_web::Services {
-        accounts: core.accounts,
-        blog: core.blog,
-        alerts: core.alerts,
-        readiness: Arc::new(readiness::DatabaseReadiness(core.database.clone())),
-    };
     let web = microblog_web::WebConfig {
         secret_key: secret,
         base_url: config.base_url.clone(),
@@ -161,7 +170,7 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
         trust_forwarded_for: config.trust_forwarded_for,
         max_body_bytes: 64 * 1024,
     };
-    let router = microblog_web::app(services, web).context("could not build the web app")?;
+    let router = microblog_web::app(core.services, web).context("could not build the web app")?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("could not listen on {}", args.bind))?;
@@ -182,7 +191,7 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(
         "stopped accepting requests; letting queued work and the mail dispatcher finish"
     );
-    accounts.finish_background_work().await;
+    core.tasks.finish().await;
     shutdown.cancel();
     if let Some(dispatcher) = dispatcher {
         let _ = tokio::time::timeout(Duration::from_secs(60), dispatcher).await;
@@ -205,7 +214,7 @@ pub async fn migrate(config: Config) -> anyhow::Result<()> {
 pub async fn dispatch(config: Config) -> anyhow::Result<()> {
     let database = connect(&config).await?;
     let secret = secret_key(&config);
-    let core = core(&config, database, &secret)?;
+    let core = core(&config, &database, &secret)?;
     tracing::info!(mail = %core.mailer_description, "mail dispatcher only (no web)");
     let shutdown = CancellationToken::new();
     let running = tokio::spawn(core.dispatcher.run(shutdown.clone()));
@@ -220,7 +229,8 @@ pub async fn send_test_email(config: Config, address: &str) -> anyhow::Result<()
     let to = microblog_domain::values::EmailAddress::parse(address)
         .with_context(|| format!("{address:?} is not an email address"))?;
     let (mailer, description) = mailer(&config)?;
-    let composer = MinijinjaComposer::new().context("could not load the email templates")?;
+    let composer =
+        MinijinjaComposer::new(&config.base_url).context("could not load the email templates")?;
     microblog_mail::send_test_email(mailer.as_ref(), &composer, to.as_str())
         .await
         .with_context(|| format!("sending through {description} failed"))?;

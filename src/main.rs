@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod config;
+mod tasks;
 mod telemetry;
 
 use clap::Parser;

@@ -2,11 +2,10 @@
 //! The PostgreSQL tests run when `TEST_DATABASE_URL` is set (CI sets it).
 
 use super::harness::{Backend, PASSWORD, TestApp, link_path, location};
-use microblog_domain::ResetTokens;
-use microblog_domain::password_hasher::Argon2Hasher;
+use microblog_crypto::Argon2Hasher;
 use microblog_domain::ports::SystemClock;
-use microblog_domain::services::{Accounts, AccountsConfig, OutboxSignal, RegisterCommand};
-use microblog_domain::values::{EmailAddress, Password, SecretKey, Username};
+use microblog_domain::services::{RegisterCommand, Registration};
+use microblog_domain::values::{EmailAddress, Password, Username};
 use microblog_store::Database;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,26 +17,21 @@ fn address(i: usize) -> String {
 
 /// Registers `count` users through the application's own service (cheap hashing).
 async fn seed_users(database: &Database, count: usize) {
-    let accounts = Accounts::new(
+    let registration = Registration::new(
         Arc::new(database.users()),
-        Arc::new(database.outbox()),
-        Arc::new(microblog_mail::MinijinjaComposer::new().unwrap()),
         Arc::new(Argon2Hasher::for_tests()),
         Arc::new(SystemClock),
-        ResetTokens::new(&SecretKey::random(), Duration::from_secs(600)),
-        OutboxSignal::default(),
-        AccountsConfig::default(),
     );
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..count {
-        let accounts = accounts.clone();
+        let registration = registration.clone();
         tasks.spawn(async move {
             let command = RegisterCommand {
                 username: Username::parse(&format!("user{i:04}")).unwrap(),
                 email: EmailAddress::parse(&address(i)).unwrap(),
                 password: Password::parse(PASSWORD).unwrap(),
             };
-            accounts.register(command).await.unwrap();
+            registration.register(command).await.unwrap();
         });
     }
     while let Some(done) = tasks.join_next().await {

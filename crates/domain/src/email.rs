@@ -1,5 +1,6 @@
 //! Emails: the intents the product sends, and the composed message the outbox carries.
 
+use crate::reset_token::ResetToken;
 use time::OffsetDateTime;
 
 /// What kind of message an email is (stored with it in the outbox, for operators).
@@ -38,10 +39,11 @@ impl EmailKind {
 /// A message to be composed: what to say, not how it looks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EmailIntent {
-    /// The seed chapter's email: a link that resets the password.
+    /// The seed chapter's email: a link that resets the password. The composer builds the
+    /// link from the token and the site's address; the domain spells no URL.
     ResetPassword {
         username: String,
-        link: String,
+        token: ResetToken,
         valid_for_minutes: u64,
     },
     /// Sent after a successful reset; carries no link.

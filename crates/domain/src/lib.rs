@@ -6,7 +6,6 @@
 
 pub mod email;
 pub mod entities;
-pub mod password_hasher;
 pub mod ports;
 pub mod reset_token;
 pub mod services;

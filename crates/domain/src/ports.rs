@@ -3,6 +3,7 @@
 //! With the `mocks` feature, mockall generates `MockUserRepository`, `MockPostRepository`,
 //! `MockOutbox`, `MockMailer`, `MockEmailComposer`, `MockPasswordHasher` and `MockClock`.
 
+mod background;
 mod clock;
 mod composer;
 mod mailer;
@@ -11,6 +12,7 @@ mod password_hasher;
 mod posts;
 mod users;
 
+pub use background::{BackgroundTasks, Task};
 pub use clock::{Clock, SystemClock};
 pub use composer::{ComposeError, EmailComposer};
 pub use mailer::{MailError, Mailer};

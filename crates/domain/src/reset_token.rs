@@ -20,6 +20,11 @@ const MAX_TOKEN_LENGTH: usize = 1024;
 pub struct ResetToken(String);
 
 impl ResetToken {
+    /// A token as it arrived in a link, not yet verified ([`ResetTokens::verify`] decides).
+    pub fn from_link(text: String) -> Self {
+        Self(text)
+    }
+
     /// The token text, for the link.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -51,15 +51,19 @@ pub enum ComposerError {
 #[derive(Debug)]
 pub struct MinijinjaComposer {
     env: Environment<'static>,
+    /// `BASE_URL` without a trailing slash: every link in an email starts with it.
+    base_url: String,
 }
 
 impl MinijinjaComposer {
-    /// The templates built into the binary (the repository's `templates/email/`).
+    /// The templates built into the binary (the repository's `templates/email/`), with
+    /// links into the site at `base_url` (`BASE_URL`, never a request's `Host`).
     ///
     /// # Errors
     /// Only if the built-in templates are broken, which the crate's tests rule out.
-    pub fn new() -> Result<Self, ComposerError> {
+    pub fn new(base_url: &str) -> Result<Self, ComposerError> {
         Self::from_sources(
+            base_url,
             embedded::TEMPLATES
                 .iter()
                 .map(|(name, source)| ((*name).to_owned(), (*source).to_owned())),
@@ -72,7 +76,7 @@ impl MinijinjaComposer {
     /// # Errors
     /// A template is missing, unreadable, does not parse, or fails with sample values
     /// (e.g. it names a variable that does not exist).
-    pub fn from_dir(dir: &Path) -> Result<Self, ComposerError> {
+    pub fn from_dir(dir: &Path, base_url: &str) -> Result<Self, ComposerError> {
         let mut sources = Vec::new();
         for kind in EMAIL_KINDS {
             for file in TEMPLATE_FILES {
@@ -90,10 +94,11 @@ impl MinijinjaComposer {
                 sources.push((template_name(kind, file), source));
             }
         }
-        Self::from_sources(sources)
+        Self::from_sources(base_url, sources)
     }
 
     fn from_sources(
+        base_url: &str,
         sources: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, ComposerError> {
         let mut env = Environment::new();
@@ -113,7 +118,10 @@ impl MinijinjaComposer {
             env.add_template_owned(name.clone(), source)
                 .map_err(|source| ComposerError::Syntax { name, source })?;
         }
-        let composer = Self { env };
+        let composer = Self {
+            env,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+        };
         for kind in EMAIL_KINDS {
             for file in TEMPLATE_FILES {
                 let name = template_name(kind, file);
@@ -135,7 +143,7 @@ impl MinijinjaComposer {
     /// Subject, text and HTML of `intent`.
     fn render(&self, intent: &EmailIntent) -> Result<(String, String, String), minijinja::Error> {
         let kind = intent.kind();
-        let values = context::values(intent);
+        let values = context::values(intent, &self.base_url);
         let render = |file: &str| {
             self.env
                 .get_template(&template_name(kind, file))?

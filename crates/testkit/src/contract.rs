@@ -2,5 +2,6 @@
 
 pub mod mailer;
 pub mod outbox;
+pub mod password_hasher;
 pub mod post_repository;
 pub mod user_repository;

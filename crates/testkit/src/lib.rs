@@ -5,6 +5,7 @@ pub mod contract;
 pub mod ports;
 pub mod recording_mailer;
 pub mod smtp_sink;
+pub mod tasks;
 
 pub use microblog_domain::ports::{
     MockClock, MockEmailComposer, MockMailer, MockOutbox, MockPasswordHasher, MockPostRepository,

@@ -14,22 +14,22 @@ mod fakes;
 #[path = "../tests/web/support/posts.rs"]
 #[allow(dead_code)]
 mod posts;
+#[path = "../tests/web/support/wiring.rs"]
+#[allow(dead_code)]
+mod wiring;
 
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
-use fakes::{MemoryOutbox, MemoryUsers, SwitchableReadiness, TextComposer};
-use microblog_domain::password_hasher::Argon2Hasher;
-use microblog_domain::ports::{Clock, PasswordHasher, PostRepository, SystemClock, UserRepository};
-use microblog_domain::services::{Accounts, AccountsConfig, Alerts, Blog, OutboxSignal};
-use microblog_domain::{
-    AboutMe, EmailAddress, NewUser, Password, PostBody, ResetTokens, SecretKey, Username,
-};
-use microblog_web::{Services, WebConfig, app};
+use fakes::{MemoryOutbox, MemoryUsers, SwitchableReadiness};
+use microblog_crypto::Argon2Hasher;
+use microblog_domain::ports::{PasswordHasher, PostRepository, UserRepository};
+use microblog_domain::{AboutMe, EmailAddress, NewUser, Password, PostBody, SecretKey, Username};
+use microblog_testkit::tasks::TestTasks;
+use microblog_web::{WebConfig, app};
 use posts::MemoryPosts;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 use time::OffsetDateTime;
 use tower::ServiceExt;
 
@@ -43,30 +43,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let hasher = Arc::new(Argon2Hasher::for_tests());
     seed(&users, &posts, &hasher).await?;
 
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let secret = SecretKey::parse("preview secret, at least thirty-two bytes long")?;
-    let signal = OutboxSignal::default();
-    let services = Services {
-        accounts: Accounts::new(
-            users.clone(),
-            outbox.clone(),
-            Arc::new(TextComposer),
-            hasher,
-            clock.clone(),
-            ResetTokens::new(&secret, Duration::from_secs(600)),
-            signal.clone(),
-            AccountsConfig::default(),
-        ),
-        blog: Blog::new(users.clone(), posts, clock.clone(), 5),
-        alerts: Alerts::new(
-            Vec::new(),
-            outbox.clone(),
-            Arc::new(TextComposer),
-            clock,
-            signal,
-        ),
-        readiness: Arc::new(SwitchableReadiness::default()),
+    let ports = wiring::Ports {
+        users: users.clone(),
+        posts,
+        hasher,
+        outbox: outbox.clone(),
     };
+    let wired = wiring::Wired {
+        alerts_outbox: outbox,
+        readiness: Arc::new(SwitchableReadiness::default()),
+        per_page: 5,
+        tasks: TestTasks::default(),
+    };
+    let services = wiring::services(&ports, &wired, &secret);
     let mut config = WebConfig::new(secret);
     config.rate_limit_per_minute = 0;
     let mut router = app(services, config)?;

@@ -33,14 +33,26 @@ mod views;
 
 use async_trait::async_trait;
 use microblog_domain::SecretKey;
-use microblog_domain::services::{Accounts, Alerts, Blog};
+use microblog_domain::services::{
+    Alerts, Blog, ForgotPassword, PasswordReset, Profile, Registration, Sessions, SignIn,
+};
 use std::sync::Arc;
 
-/// The domain services the pages call.
+/// The domain services the pages call, one per use case.
 #[derive(Clone)]
 pub struct Services {
-    /// Registration, login, sessions' users, profiles, password reset.
-    pub accounts: Accounts,
+    /// `/register`.
+    pub registration: Registration,
+    /// `/login`.
+    pub sign_in: SignIn,
+    /// The user behind each request's session.
+    pub sessions: Sessions,
+    /// `/reset_password_request`.
+    pub forgot_password: ForgotPassword,
+    /// `/reset_password/<token>` and `/reset_password`.
+    pub password_reset: PasswordReset,
+    /// `/edit_profile`.
+    pub profile: Profile,
     /// Posts, timelines, profiles, following.
     pub blog: Blog,
     /// The throttled "Microblog Failure" email on a server error.

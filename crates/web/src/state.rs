@@ -5,7 +5,9 @@ use crate::rate_limit::RateLimiter;
 use crate::session::SessionCodec;
 use crate::templates::Templates;
 use crate::{Readiness, Services, StartupError, WebConfig};
-use microblog_domain::services::{Accounts, Alerts, Blog};
+use microblog_domain::services::{
+    Alerts, Blog, ForgotPassword, PasswordReset, Profile, Registration, Sessions, SignIn,
+};
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -14,12 +16,18 @@ use std::sync::Arc;
 pub(crate) struct AppState(Arc<Inner>);
 
 pub(crate) struct Inner {
-    pub(crate) accounts: Accounts,
+    pub(crate) registration: Registration,
+    pub(crate) sign_in: SignIn,
+    pub(crate) sessions: Sessions,
+    pub(crate) forgot_password: ForgotPassword,
+    pub(crate) password_reset: PasswordReset,
+    pub(crate) profile: Profile,
     pub(crate) blog: Blog,
     pub(crate) alerts: Alerts,
     pub(crate) readiness: Arc<dyn Readiness>,
     pub(crate) templates: Templates,
-    pub(crate) sessions: SessionCodec,
+    /// Reads and writes the encrypted session cookie.
+    pub(crate) cookies: SessionCodec,
     pub(crate) limiter: RateLimiter,
     pub(crate) assets: Assets,
     /// Accept a valid incoming `X-Request-Id` and read `X-Forwarded-For` (behind a proxy).
@@ -32,12 +40,17 @@ impl AppState {
     pub(crate) fn new(services: Services, config: &WebConfig) -> Result<Self, StartupError> {
         let https = config.base_url.starts_with("https://");
         Ok(Self(Arc::new(Inner {
-            accounts: services.accounts,
+            registration: services.registration,
+            sign_in: services.sign_in,
+            sessions: services.sessions,
+            forgot_password: services.forgot_password,
+            password_reset: services.password_reset,
+            profile: services.profile,
             blog: services.blog,
             alerts: services.alerts,
             readiness: services.readiness,
             templates: Templates::load()?,
-            sessions: SessionCodec::new(&config.secret_key, https),
+            cookies: SessionCodec::new(&config.secret_key, https),
             limiter: RateLimiter::new(config.rate_limit_per_minute),
             assets: Assets::load(),
             behind_proxy: config.trust_forwarded_for,

@@ -1,14 +1,12 @@
 //! Seeding the benchmark database through the application's own services.
 
-use microblog_domain::password_hasher::Argon2Hasher;
+use microblog_crypto::Argon2Hasher;
+use microblog_domain::UserId;
 use microblog_domain::ports::SystemClock;
-use microblog_domain::services::{Accounts, AccountsConfig, Blog, OutboxSignal, RegisterCommand};
-use microblog_domain::values::{EmailAddress, Password, PostBody, SecretKey, Username};
-use microblog_domain::{ResetTokens, UserId};
-use microblog_mail::MinijinjaComposer;
+use microblog_domain::services::{Blog, RegisterCommand, Registration};
+use microblog_domain::values::{EmailAddress, Password, PostBody, Username};
 use microblog_store::Database;
 use std::sync::Arc;
-use std::time::Duration;
 
 pub const PASSWORD: &str = "benchmark password";
 
@@ -33,29 +31,24 @@ pub fn email(i: usize) -> String {
 pub async fn seed(database: &Database, size: Size) -> anyhow::Result<()> {
     let clock = Arc::new(SystemClock);
     let users = Arc::new(database.users());
-    let accounts = Accounts::new(
+    let registration = Registration::new(
         users.clone(),
-        Arc::new(database.outbox()),
-        Arc::new(MinijinjaComposer::new()?),
         Arc::new(Argon2Hasher::owasp()),
         clock.clone(),
-        ResetTokens::new(&SecretKey::random(), Duration::from_secs(600)),
-        OutboxSignal::default(),
-        AccountsConfig::default(),
     );
     let blog = Blog::new(users, Arc::new(database.posts()), clock, 25);
     let mut ids = Vec::with_capacity(size.users);
     for chunk in (0..size.users).collect::<Vec<_>>().chunks(64) {
         let mut tasks = tokio::task::JoinSet::new();
         for &i in chunk {
-            let accounts = accounts.clone();
+            let registration = registration.clone();
             tasks.spawn(async move {
                 let command = RegisterCommand {
                     username: Username::parse(&username(i))?,
                     email: EmailAddress::parse(&email(i))?,
                     password: Password::parse(PASSWORD)?,
                 };
-                anyhow::Ok((i, accounts.register(command).await?.id))
+                anyhow::Ok((i, registration.register(command).await?.id))
             });
         }
         while let Some(done) = tasks.join_next().await {

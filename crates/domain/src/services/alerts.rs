@@ -1,8 +1,8 @@
 //! `Alerts`: the "Microblog Failure" email to the administrators, throttled per error kind.
 
+use super::MailQueue;
 use crate::email::EmailIntent;
-use crate::ports::{Clock, EmailComposer, Outbox};
-use crate::services::dispatcher::OutboxSignal;
+use crate::ports::Clock;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -23,29 +23,19 @@ pub struct ServerErrorReport {
 #[derive(Clone)]
 pub struct Alerts {
     admins: Vec<String>,
-    outbox: Arc<dyn Outbox>,
-    composer: Arc<dyn EmailComposer>,
+    mail: MailQueue,
     clock: Arc<dyn Clock>,
-    signal: OutboxSignal,
     interval: Duration,
     last_sent: Arc<Mutex<HashMap<String, OffsetDateTime>>>,
 }
 
 impl Alerts {
     /// Alerts to `admins` (none configured: alerts are only logged).
-    pub fn new(
-        admins: Vec<String>,
-        outbox: Arc<dyn Outbox>,
-        composer: Arc<dyn EmailComposer>,
-        clock: Arc<dyn Clock>,
-        signal: OutboxSignal,
-    ) -> Self {
+    pub fn new(admins: Vec<String>, mail: MailQueue, clock: Arc<dyn Clock>) -> Self {
         Self {
             admins,
-            outbox,
-            composer,
+            mail,
             clock,
-            signal,
             interval: Duration::from_secs(60),
             last_sent: Arc::default(),
         }
@@ -75,19 +65,8 @@ impl Alerts {
             error_chain: report.error_chain,
             occurred_at: now,
         };
-        let queued = match self.composer.compose(self.admins.clone(), &intent) {
-            Ok(email) => self
-                .outbox
-                .enqueue(&email, now)
-                .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        match queued {
-            Ok(_) => {
-                self.signal.notify();
-                true
-            }
+        match self.mail.queue(self.admins.clone(), &intent).await {
+            Ok(()) => true,
             Err(error) => {
                 tracing::error!(%error, "could not queue the failure email to ADMINS");
                 false

@@ -1,6 +1,6 @@
 //! `Blog`: posts, timelines, explore, profiles, follow and unfollow.
 
-use super::accounts::{UnexpectedError, repo};
+use super::{UnexpectedError, repo};
 use crate::entities::{FollowCounts, Page, PageRequest, Post, TimelinePost, User, UserId};
 use crate::ports::{Clock, PostRepository, UserRepository};
 use crate::values::{PostBody, Username};
@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 /// A profile page's content.
 #[derive(Clone, Debug)]
-pub struct Profile {
+pub struct ProfilePage {
     pub user: User,
     pub posts: Page<TimelinePost>,
     pub counts: FollowCounts,
@@ -101,7 +101,7 @@ impl Blog {
         username: &Username,
         viewer: Option<UserId>,
         page: u32,
-    ) -> Result<Option<Profile>, UnexpectedError> {
+    ) -> Result<Option<ProfilePage>, UnexpectedError> {
         let Some(user) = self.users.by_username(username).await.map_err(repo)? else {
             return Ok(None);
         };
@@ -119,7 +119,7 @@ impl Blog {
                 .map_err(repo)?,
             _ => false,
         };
-        Ok(Some(Profile {
+        Ok(Some(ProfilePage {
             user,
             posts,
             counts,

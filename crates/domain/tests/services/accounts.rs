@@ -1,4 +1,4 @@
-//! Registration, login and session checks.
+//! Registration, sign-in and session checks.
 
 use super::support::{AccountPorts, t, user};
 use microblog_domain::UserId;
@@ -33,7 +33,7 @@ async fn register_stores_the_hash_never_the_password() {
             stored.email = new.email;
             Ok(stored)
         });
-    let created = ports.build().register(command()).await.unwrap();
+    let created = ports.registration().register(command()).await.unwrap();
     assert_eq!(created.username.as_str(), "susan");
 }
 
@@ -53,7 +53,7 @@ async fn register_reports_taken_username_and_email() {
             .users
             .expect_create()
             .returning(move |_| Err(once.take().unwrap()));
-        let error = ports.build().register(command()).await.unwrap_err();
+        let error = ports.registration().register(command()).await.unwrap_err();
         assert_eq!(format!("{error:?}"), expected);
         assert!(!matches!(error, RegisterError::Unexpected(_)));
     }
@@ -78,7 +78,7 @@ async fn an_unknown_username_still_costs_one_hash_verification() {
         .times(1)
         .returning(|_, _| Ok(true));
     let result = ports
-        .build()
+        .sign_in()
         .authenticate("nobody", "whatever-password")
         .await;
     assert!(matches!(result, Err(AuthenticateError::InvalidCredentials)));
@@ -97,7 +97,7 @@ async fn a_malformed_username_costs_one_verification_and_no_lookup() {
         .expect_verify()
         .times(1)
         .returning(|_, _| Ok(false));
-    let result = ports.build().authenticate("two words", "whatever").await;
+    let result = ports.sign_in().authenticate("two words", "whatever").await;
     assert!(matches!(result, Err(AuthenticateError::InvalidCredentials)));
 }
 
@@ -115,7 +115,7 @@ async fn login_succeeds_only_with_the_right_password() {
             .withf(|_, hash| hash.as_str() == "$stored")
             .times(1)
             .returning(|candidate, _| Ok(candidate == "right-password"));
-        let result = ports.build().authenticate("susan", typed).await;
+        let result = ports.sign_in().authenticate("susan", typed).await;
         assert_eq!(result.is_ok(), ok, "{typed}");
     }
 }
@@ -134,7 +134,7 @@ async fn an_oversized_password_never_logs_in_and_is_not_hashed_in_full() {
         .times(1)
         .returning(|_, _| Ok(true));
     let huge = "x".repeat(Password::MAX_BYTES + 1);
-    let result = ports.build().authenticate("susan", &huge).await;
+    let result = ports.sign_in().authenticate("susan", &huge).await;
     assert!(matches!(result, Err(AuthenticateError::InvalidCredentials)));
 }
 
@@ -146,7 +146,7 @@ async fn a_session_from_an_older_epoch_is_logged_out() {
         .expect_by_id()
         .returning(|_| Ok(Some(user(1, "susan", "h"))));
     ports.users.expect_touch_last_seen().never();
-    let accounts = ports.build();
+    let accounts = ports.sessions();
     assert!(accounts.session_user(UserId(1), 2).await.unwrap().is_none());
     assert!(accounts.session_user(UserId(1), 3).await.unwrap().is_some());
 }
@@ -155,7 +155,7 @@ async fn a_session_from_an_older_epoch_is_logged_out() {
 async fn a_deleted_user_has_no_session() {
     let mut ports = AccountPorts::new();
     ports.users.expect_by_id().returning(|_| Ok(None));
-    let accounts = ports.build();
+    let accounts = ports.sessions();
     assert!(accounts.session_user(UserId(9), 0).await.unwrap().is_none());
 }
 
@@ -173,7 +173,7 @@ async fn last_seen_is_written_at_most_once_a_minute() {
         .withf(|id, at| *id == UserId(1) && *at == t(60))
         .times(1)
         .returning(|_, _| Ok(()));
-    let accounts = ports.build();
+    let accounts = ports.sessions();
     clock.set(59);
     let seen = accounts.session_user(UserId(1), 3).await.unwrap().unwrap();
     assert_eq!(seen.last_seen, t(0), "59 s later: no write");

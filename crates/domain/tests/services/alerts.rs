@@ -2,8 +2,17 @@
 
 use super::support::{TestClock, echo_composer, recording_outbox};
 use microblog_domain::ports::MockOutbox;
-use microblog_domain::services::{Alerts, OutboxSignal, ServerErrorReport};
+use microblog_domain::services::{Alerts, MailQueue, OutboxSignal, ServerErrorReport};
 use std::sync::{Arc, Mutex};
+
+fn mail_queue(outbox: MockOutbox, clock: &TestClock) -> MailQueue {
+    MailQueue::new(
+        Arc::new(outbox),
+        Arc::new(echo_composer()),
+        Arc::new(clock.clone()),
+        OutboxSignal::default(),
+    )
+}
 
 fn report(kind: &str) -> ServerErrorReport {
     ServerErrorReport {
@@ -20,10 +29,8 @@ async fn at_most_one_failure_email_per_kind_per_minute() {
     let clock = TestClock::at(0);
     let alerts = Alerts::new(
         vec!["admin@example.com".into()],
-        Arc::new(recording_outbox(Arc::clone(&queued))),
-        Arc::new(echo_composer()),
+        mail_queue(recording_outbox(Arc::clone(&queued)), &clock),
         Arc::new(clock.clone()),
-        OutboxSignal::default(),
     );
     assert!(alerts.server_error(report("db")).await);
     assert!(
@@ -47,10 +54,8 @@ async fn without_admins_nothing_is_queued() {
     outbox.expect_enqueue().never();
     let alerts = Alerts::new(
         vec![],
-        Arc::new(outbox),
-        Arc::new(echo_composer()),
+        mail_queue(outbox, &TestClock::at(0)),
         Arc::new(TestClock::at(0)),
-        OutboxSignal::default(),
     );
     assert!(!alerts.server_error(report("db")).await);
 }

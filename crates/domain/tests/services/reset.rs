@@ -1,6 +1,6 @@
 //! Password reset: requesting a link, and setting a new password through it.
 
-use super::support::{AccountPorts, BASE_URL, recording_outbox, t, tokens, user};
+use super::support::{AccountPorts, recording_outbox, t, tokens, user};
 use microblog_domain::services::{ResetPasswordCommand, ResetPasswordError};
 use microblog_domain::values::{EmailAddress, Password, PasswordHash};
 use microblog_domain::{EmailIntent, EmailKind, User, UserId};
@@ -28,16 +28,17 @@ async fn an_unknown_address_gets_ok_and_no_mail() {
         .returning(|_| Ok(None));
     ports.users.expect_claim_reset_slot().never();
     ports.outbox.expect_enqueue().never();
-    let accounts = ports.build();
+    let accounts = ports.reset();
     accounts
-        .request_password_reset(&typed("nobody@example.com"))
+        .forgot
+        .request(&typed("nobody@example.com"))
         .await
         .unwrap();
-    accounts.finish_background_work().await;
+    accounts.tasks.finish().await;
 }
 
 #[tokio::test]
-async fn a_known_address_queues_a_link_on_base_url_to_the_stored_address() {
+async fn a_known_address_queues_a_token_for_the_stored_address() {
     let mut ports = AccountPorts::new();
     ports
         .users
@@ -54,13 +55,14 @@ async fn a_known_address_queues_a_link_on_base_url_to_the_stored_address() {
         .returning(|_, _, _| Ok(true));
     let queued = Arc::new(Mutex::new(Vec::new()));
     ports.outbox = recording_outbox(Arc::clone(&queued));
-    let accounts = ports.build();
+    let accounts = ports.reset();
 
     accounts
-        .request_password_reset(&typed("SUSAN@example.COM"))
+        .forgot
+        .request(&typed("SUSAN@example.COM"))
         .await
         .unwrap();
-    accounts.finish_background_work().await;
+    accounts.tasks.finish().await;
 
     let queued = queued.lock().unwrap();
     assert_eq!(queued.len(), 1);
@@ -70,13 +72,10 @@ async fn a_known_address_queues_a_link_on_base_url_to_the_stored_address() {
         vec!["susan@Example.com".to_owned()],
         "the stored address"
     );
-    let prefix = format!("link: \"{BASE_URL}/reset_password/");
-    let start = queued[0].text_body.find(&prefix).expect("link on BASE_URL") + prefix.len();
-    let token: String = queued[0].text_body[start..]
-        .chars()
-        .take_while(|c| *c != '"')
-        .collect();
-    let claims = tokens().verify(&token, t(1)).unwrap();
+    let prefix = "\ntoken: ";
+    let start = queued[0].text_body.find(prefix).expect("a token") + prefix.len();
+    let token = &queued[0].text_body[start..];
+    let claims = tokens().verify(token, t(1)).unwrap();
     assert_eq!(claims.user_id, UserId(1));
     assert!(queued[0].text_body.contains("valid_for_minutes: 10"));
 }
@@ -101,10 +100,10 @@ async fn a_request_returns_before_the_email_is_queued() {
         });
     let queued = Arc::new(Mutex::new(Vec::new()));
     ports.outbox = recording_outbox(Arc::clone(&queued));
-    let accounts = ports.build();
+    let accounts = ports.reset();
     let answered = tokio::time::timeout(
         Duration::from_secs(5),
-        accounts.request_password_reset(&typed("susan@example.com")),
+        accounts.forgot.request(&typed("susan@example.com")),
     )
     .await;
     assert!(
@@ -113,7 +112,7 @@ async fn a_request_returns_before_the_email_is_queued() {
     );
     assert!(queued.lock().unwrap().is_empty(), "not queued yet");
     release.send(()).unwrap();
-    accounts.finish_background_work().await;
+    accounts.tasks.finish().await;
     assert_eq!(queued.lock().unwrap().len(), 1, "queued afterwards");
 }
 
@@ -130,15 +129,16 @@ async fn a_throttled_request_sends_nothing_and_still_succeeds() {
         .times(1)
         .returning(|_, _, _| Ok(false));
     ports.outbox.expect_enqueue().never();
-    let accounts = ports.build();
+    let accounts = ports.reset();
     accounts
-        .request_password_reset(&typed("susan@example.com"))
+        .forgot
+        .request(&typed("susan@example.com"))
         .await
         .unwrap();
-    accounts.finish_background_work().await;
+    accounts.tasks.finish().await;
 }
 
-/// Accounts whose user store holds `current` for id 1.
+/// Ports whose user store holds `current` for id 1.
 fn ports_with(current: User) -> AccountPorts {
     let mut ports = AccountPorts::new();
     ports
@@ -172,8 +172,9 @@ async fn a_valid_link_sets_the_password_ends_sessions_and_sends_a_notice() {
     ports.outbox = recording_outbox(Arc::clone(&queued));
 
     let updated = ports
-        .build()
-        .reset_password(command(token.as_str()))
+        .reset()
+        .reset
+        .reset(command(token.as_str()))
         .await
         .unwrap();
 
@@ -187,7 +188,7 @@ async fn a_valid_link_sets_the_password_ends_sessions_and_sends_a_notice() {
     };
     assert_eq!(queued[0].text_body, format!("{expected:?}"));
     assert!(
-        !queued[0].text_body.contains("reset_password/"),
+        !queued[0].text_body.contains("\ntoken: "),
         "the notice carries no link"
     );
 }
@@ -201,7 +202,7 @@ async fn a_link_used_once_is_refused_the_second_time() {
     ports.hasher.expect_hash().never();
     ports.users.expect_replace_password_hash().never();
     ports.outbox.expect_enqueue().never();
-    let result = ports.build().reset_password(command(token.as_str())).await;
+    let result = ports.reset().reset.reset(command(token.as_str())).await;
     assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
 }
 
@@ -212,11 +213,11 @@ async fn an_older_link_dies_when_a_newer_one_is_used() {
     let newer = tokens().issue(&susan, t(100));
     let ports = ports_with(user(1, "susan", "$after-newer"));
     ports.clock.set(120);
-    let accounts = ports.build();
+    let accounts = ports.reset();
     let verdict = |token: &str| {
         let accounts = accounts.clone();
         let token = token.to_owned();
-        async move { accounts.verify_reset_token(&token).await }
+        async move { accounts.reset.verify(&token).await }
     };
     assert!(matches!(
         verdict(older.as_str()).await,
@@ -234,12 +235,12 @@ async fn a_link_expires_at_exactly_its_ttl() {
     let token = tokens().issue(&susan, t(0));
     let ports = ports_with(susan);
     let clock = ports.clock.clone();
-    let accounts = ports.build();
+    let accounts = ports.reset();
     clock.set(599);
-    assert!(accounts.verify_reset_token(token.as_str()).await.is_ok());
+    assert!(accounts.reset.verify(token.as_str()).await.is_ok());
     for seconds in [600, 601] {
         clock.set(seconds);
-        let result = accounts.verify_reset_token(token.as_str()).await;
+        let result = accounts.reset.verify(token.as_str()).await;
         assert!(
             matches!(result, Err(ResetPasswordError::InvalidToken)),
             "at {seconds}"
@@ -262,7 +263,7 @@ async fn of_two_concurrent_uses_the_loser_is_refused_without_a_notice() {
         .times(1)
         .returning(|_, _, _| Ok(false));
     ports.outbox.expect_enqueue().never();
-    let result = ports.build().reset_password(command(token.as_str())).await;
+    let result = ports.reset().reset.reset(command(token.as_str())).await;
     assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
 }
 
@@ -271,7 +272,7 @@ async fn a_link_for_a_deleted_user_is_refused() {
     let token = tokens().issue(&user(1, "susan", "$old"), t(0));
     let mut ports = AccountPorts::new();
     ports.users.expect_by_id().returning(|_| Ok(None));
-    let result = ports.build().verify_reset_token(token.as_str()).await;
+    let result = ports.reset().reset.verify(token.as_str()).await;
     assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
 }
 
@@ -279,9 +280,9 @@ async fn a_link_for_a_deleted_user_is_refused() {
 async fn garbage_links_are_refused_without_touching_storage() {
     let mut ports = AccountPorts::new();
     ports.users.expect_by_id().never();
-    let accounts = ports.build();
+    let accounts = ports.reset();
     for garbage in ["", "nope", "a.b.c"] {
-        let result = accounts.verify_reset_token(garbage).await;
+        let result = accounts.reset.verify(garbage).await;
         assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
     }
 }

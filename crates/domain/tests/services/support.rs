@@ -1,16 +1,19 @@
-//! Shared fixtures: a settable clock, sample users, and an `Accounts` built on mocks.
+//! Shared fixtures: a settable clock, sample users, background tasks that tests can wait for,
+//! and each account use case built on one set of mocks.
 
 use microblog_domain::ports::{
     Clock, MockEmailComposer, MockOutbox, MockPasswordHasher, MockUserRepository, OutboxId,
 };
-use microblog_domain::services::{Accounts, AccountsConfig, OutboxSignal};
+use microblog_domain::services::{
+    ForgotPassword, MailQueue, OutboxSignal, PasswordReset, Registration, ResetPolicy, Sessions,
+    SignIn,
+};
 use microblog_domain::values::{AboutMe, EmailAddress, PasswordHash, SecretKey, Username};
 use microblog_domain::{Email, EmailIntent, ResetTokens, User, UserId};
+use microblog_testkit::tasks::TestTasks;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use time::OffsetDateTime;
-
-pub const BASE_URL: &str = "https://microblog.example";
 
 /// A clock tests can move.
 #[derive(Clone)]
@@ -58,17 +61,22 @@ pub fn user(id: i64, name: &str, hash: &str) -> User {
     }
 }
 
-/// A composer that renders the intent's Debug form, so tests can read what was asked.
+/// A composer that renders the intent's Debug form (and a reset token, which Debug hides,
+/// on a line `token: ...`), so tests can read what was asked.
 pub fn echo_composer() -> MockEmailComposer {
     let mut composer = MockEmailComposer::new();
     composer
         .expect_compose()
         .returning(|to, intent: &EmailIntent| {
+            let mut text_body = format!("{intent:?}");
+            if let EmailIntent::ResetPassword { token, .. } = intent {
+                text_body.push_str(&format!("\ntoken: {}", token.as_str()));
+            }
             Ok(Email {
                 kind: intent.kind(),
                 to,
                 subject: format!("{:?}", intent.kind()),
-                text_body: format!("{intent:?}"),
+                text_body,
                 html_body: String::new(),
             })
         });
@@ -85,13 +93,21 @@ pub fn recording_outbox(into: Arc<Mutex<Vec<Email>>>) -> MockOutbox {
     outbox
 }
 
-/// The ports of `Accounts`, to set expectations on before building it.
+/// The ports of the account use cases, to set expectations on before building one.
 pub struct AccountPorts {
     pub users: MockUserRepository,
     pub outbox: MockOutbox,
     pub composer: MockEmailComposer,
     pub hasher: MockPasswordHasher,
     pub clock: TestClock,
+}
+
+/// Both halves of the password reset, and the tasks the request half starts.
+#[derive(Clone)]
+pub struct ResetUseCases {
+    pub forgot: ForgotPassword,
+    pub reset: PasswordReset,
+    pub tasks: TestTasks,
 }
 
 impl AccountPorts {
@@ -105,19 +121,50 @@ impl AccountPorts {
         }
     }
 
-    pub fn build(self) -> Accounts {
-        Accounts::new(
+    pub fn registration(self) -> Registration {
+        Registration::new(
             Arc::new(self.users),
-            Arc::new(self.outbox),
-            Arc::new(self.composer),
             Arc::new(self.hasher),
             Arc::new(self.clock),
-            tokens(),
-            OutboxSignal::default(),
-            AccountsConfig {
-                base_url: BASE_URL.to_owned(),
-                ..AccountsConfig::default()
-            },
         )
+    }
+
+    pub fn sign_in(self) -> SignIn {
+        SignIn::new(Arc::new(self.users), Arc::new(self.hasher))
+    }
+
+    pub fn sessions(self) -> Sessions {
+        Sessions::new(
+            Arc::new(self.users),
+            Arc::new(self.clock),
+            Duration::from_secs(60),
+        )
+    }
+
+    pub fn reset(self) -> ResetUseCases {
+        let users = Arc::new(self.users);
+        let clock = Arc::new(self.clock);
+        let mail = MailQueue::new(
+            Arc::new(self.outbox),
+            Arc::new(self.composer),
+            clock.clone(),
+            OutboxSignal::default(),
+        );
+        let tasks = TestTasks::default();
+        let policy = ResetPolicy {
+            tokens: tokens(),
+            throttle: Duration::from_secs(60),
+        };
+        ResetUseCases {
+            forgot: ForgotPassword::new(
+                users.clone(),
+                clock.clone(),
+                mail.clone(),
+                Arc::new(tasks.clone()),
+                policy,
+            ),
+            reset: PasswordReset::new(users, Arc::new(self.hasher), clock, mail, tokens()),
+            tasks,
+        }
     }
 }

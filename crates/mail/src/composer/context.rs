@@ -2,31 +2,34 @@
 //!
 //! | kind | variables |
 //! |---|---|
-//! | `reset_password` | `username`, `link`, `href` (the link if it is http(s), else empty), `valid_for_minutes` |
+//! | `reset_password` | `username`, `link` (built here from the token and the site's base URL), `href` (the link if it is http(s), else empty), `valid_for_minutes` |
 //! | `password_changed` | `username`, `changed_at` |
 //! | `server_error` | `request_line`, `request_id`, `error_chain` (list), `occurred_at` |
 //! | `test` | `sent_at` |
 //!
 //! Times are rendered in UTC as `2025-07-01 10:00:00 UTC`.
 
-use microblog_domain::{EmailIntent, EmailKind};
+use microblog_domain::{EmailIntent, EmailKind, ResetToken};
 use minijinja::{Value, context};
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
 
-/// The template variables of `intent`.
-pub(super) fn values(intent: &EmailIntent) -> Value {
+/// The template variables of `intent`; links point into the site at `base_url`.
+pub(super) fn values(intent: &EmailIntent, base_url: &str) -> Value {
     match intent {
         EmailIntent::ResetPassword {
             username,
-            link,
+            token,
             valid_for_minutes,
-        } => context! {
-            username => username,
-            link => link,
-            href => safe_href(link),
-            valid_for_minutes => *valid_for_minutes,
-        },
+        } => {
+            let link = reset_password_link(base_url, token);
+            context! {
+                username => username,
+                href => safe_href(&link),
+                link => link,
+                valid_for_minutes => *valid_for_minutes,
+            }
+        }
         EmailIntent::PasswordChanged {
             username,
             changed_at,
@@ -49,6 +52,11 @@ pub(super) fn values(intent: &EmailIntent) -> Value {
             sent_at => utc(*sent_at),
         },
     }
+}
+
+/// The page a reset link opens.
+fn reset_password_link(base_url: &str, token: &ResetToken) -> String {
+    format!("{base_url}/reset_password/{}", token.as_str())
 }
 
 /// The link as an `href` only when it is a web address: whatever builds the link, a
@@ -76,7 +84,7 @@ pub(super) fn sample(kind: EmailKind) -> EmailIntent {
     match kind {
         EmailKind::ResetPassword => EmailIntent::ResetPassword {
             username: "susan".into(),
-            link: "http://localhost:5000/reset_password/sample-token".into(),
+            token: ResetToken::from_link("sample-token".into()),
             valid_for_minutes: 10,
         },
         EmailKind::PasswordChanged => EmailIntent::PasswordChanged {

@@ -69,10 +69,10 @@ fn reset_password_email_matches_its_snapshot() {
     let token = fresh_token();
     let intent = EmailIntent::ResetPassword {
         username: "susan".into(),
-        link: format!("http://localhost:5000/reset_password/{token}"),
+        token: super::token(&token),
         valid_for_minutes: 10,
     };
-    let email = compose(&composer(), &intent);
+    let email = compose(&super::composer_at("http://localhost:5000"), &intent);
     assert!(
         email.text_body.contains(&token),
         "the link is in the text part"

@@ -46,14 +46,15 @@ impl Drop for TemplatesCopy {
 fn sample() -> EmailIntent {
     EmailIntent::ResetPassword {
         username: "susan".into(),
-        link: "https://m.example/reset_password/t".into(),
+        token: super::token("t"),
         valid_for_minutes: 10,
     }
 }
 
 #[test]
 fn the_embedded_templates_are_the_repository_files() {
-    let from_files = MinijinjaComposer::from_dir(&repository_templates()).expect("valid");
+    let from_files =
+        MinijinjaComposer::from_dir(&repository_templates(), super::BASE_URL).expect("valid");
     assert_eq!(
         compose(&from_files, &sample()),
         compose(&composer(), &sample())
@@ -67,7 +68,7 @@ fn an_operator_can_reword_an_email() {
         "reset_password/subject.txt",
         "Password help for {{ username }}\n",
     );
-    let composer = MinijinjaComposer::from_dir(&copy.0).expect("valid");
+    let composer = MinijinjaComposer::from_dir(&copy.0, super::BASE_URL).expect("valid");
     assert_eq!(
         compose(&composer, &sample()).subject,
         "Password help for susan"
@@ -78,10 +79,10 @@ fn an_operator_can_reword_an_email() {
 fn a_value_in_a_custom_subject_cannot_add_a_header() {
     let copy = TemplatesCopy::new();
     copy.write("reset_password/subject.txt", "Hello {{ username }}");
-    let composer = MinijinjaComposer::from_dir(&copy.0).expect("valid");
+    let composer = MinijinjaComposer::from_dir(&copy.0, super::BASE_URL).expect("valid");
     let intent = EmailIntent::ResetPassword {
         username: "x\r\nBcc: victim@example.com".into(),
-        link: "https://m.example/r/t".into(),
+        token: super::token("t"),
         valid_for_minutes: 10,
     };
     assert_eq!(
@@ -94,7 +95,7 @@ fn a_value_in_a_custom_subject_cannot_add_a_header() {
 fn a_missing_template_is_an_error_naming_the_file() {
     let copy = TemplatesCopy::new();
     std::fs::remove_file(copy.0.join("password_changed/body.html")).expect("remove");
-    match MinijinjaComposer::from_dir(&copy.0) {
+    match MinijinjaComposer::from_dir(&copy.0, super::BASE_URL) {
         Err(ComposerError::Missing(path)) => assert!(path.ends_with("password_changed/body.html")),
         other => panic!("expected Missing, got {other:?}"),
     }
@@ -107,7 +108,7 @@ fn a_misspelt_variable_is_an_error_at_start_up_not_a_blank() {
         "reset_password/body.txt",
         "Dear {{ usernme }},\n{{ link }}\n",
     );
-    match MinijinjaComposer::from_dir(&copy.0) {
+    match MinijinjaComposer::from_dir(&copy.0, super::BASE_URL) {
         Err(ComposerError::Render { kind, .. }) => assert_eq!(kind, "reset_password"),
         other => panic!("expected Render, got {other:?}"),
     }
@@ -117,7 +118,7 @@ fn a_misspelt_variable_is_an_error_at_start_up_not_a_blank() {
 fn a_template_that_does_not_parse_is_an_error_naming_it() {
     let copy = TemplatesCopy::new();
     copy.write("test/body.html", "<p>{% if %}</p>");
-    match MinijinjaComposer::from_dir(&copy.0) {
+    match MinijinjaComposer::from_dir(&copy.0, super::BASE_URL) {
         Err(ComposerError::Syntax { name, .. }) => assert_eq!(name, "test/body.html"),
         other => panic!("expected Syntax, got {other:?}"),
     }

@@ -115,7 +115,7 @@ async fn many_emails_at_once_share_a_bounded_pool_of_connections() {
 async fn send_test_email_delivers_the_test_email() {
     let sink = SmtpSink::start().await.expect("sink");
     let mailer = mailer(config(&sink));
-    let composer = MinijinjaComposer::new().expect("built-in templates");
+    let composer = MinijinjaComposer::new("http://localhost:5000").expect("built-in templates");
     send_test_email(&mailer, &composer, " ops@example.com ")
         .await
         .expect("sent");

@@ -54,7 +54,7 @@ pub(crate) async fn login(
     }
     match web
         .state
-        .accounts
+        .sign_in
         .authenticate(&form.username, &form.password)
         .await
     {
@@ -131,7 +131,7 @@ pub(crate) async fn register(
         email,
         password,
     };
-    match web.state.accounts.register(command).await {
+    match web.state.registration.register(command).await {
         Ok(_) => {
             web.session.flash(
                 FlashLevel::Success,

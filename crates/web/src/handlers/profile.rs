@@ -38,7 +38,7 @@ pub(crate) async fn save_profile(
         return page(&web, view, StatusCode::OK);
     };
     let command = UpdateProfileCommand { username, about_me };
-    match web.state.accounts.update_profile(user.id, command).await {
+    match web.state.profile.update(user.id, command).await {
         Ok(_) => {
             web.session
                 .flash(FlashLevel::Success, "Your changes have been saved.");

@@ -43,8 +43,8 @@ pub(crate) async fn request(
         return request_page(&web, view, StatusCode::OK);
     };
     web.state
-        .accounts
-        .request_password_reset(&email)
+        .forgot_password
+        .request(&email)
         .await
         .map_err(|RequestResetError::Unexpected(error)| error)?;
     web.session.flash(FlashLevel::Info, CHECK_EMAIL);
@@ -62,7 +62,7 @@ pub(crate) async fn follow_link(web: Web, Path(token): Path<String>) -> Result<R
     if web.user.is_some() {
         return Ok(private_page(found("/index")));
     }
-    match web.state.accounts.verify_reset_token(&token).await {
+    match web.state.password_reset.verify(&token).await {
         Ok(_) => {
             web.session.set_reset_token(token);
             Ok(private_page(see_other("/reset_password")))
@@ -80,7 +80,7 @@ pub(crate) async fn reset_form(web: Web) -> Result<Response, WebError> {
     let Some(token) = web.session.reset_token() else {
         return Ok(private_page(invalid_link(&web)));
     };
-    match web.state.accounts.verify_reset_token(&token).await {
+    match web.state.password_reset.verify(&token).await {
         Ok(_) => reset_page(&web, FormView::new(), StatusCode::OK),
         Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
         Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
@@ -134,7 +134,7 @@ async fn set_password(
         token,
         new_password,
     };
-    match web.state.accounts.reset_password(command).await {
+    match web.state.password_reset.reset(command).await {
         Ok(_) => {
             web.session.clear_reset_token();
             web.session

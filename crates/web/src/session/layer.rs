@@ -21,12 +21,12 @@ pub(crate) async fn load_session(
     next: Next,
 ) -> Response {
     let (data, had_cookie) = state
-        .sessions
+        .cookies
         .decode(request.headers(), OffsetDateTime::now_utc());
     let session = Session::new(data);
     let user = match session.user() {
         Some(known) => match state
-            .accounts
+            .sessions
             .session_user(UserId(known.id), known.epoch)
             .await
         {
@@ -47,7 +47,7 @@ pub(crate) async fn load_session(
     request.extensions_mut().insert(CurrentUser(user));
     let mut response = next.run(request).await;
     if let Some(data) = session.changed_data()
-        && let Some(cookie) = state.sessions.encode(data, had_cookie)
+        && let Some(cookie) = state.cookies.encode(data, had_cookie)
     {
         append_set_cookie(response.headers_mut(), cookie);
     }

@@ -3,37 +3,27 @@
 
 pub mod fakes;
 pub mod posts;
+pub mod wiring;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use fakes::{MemoryOutbox, MemoryUsers, SwitchableReadiness, TextComposer};
-use microblog_domain::password_hasher::Argon2Hasher;
-use microblog_domain::ports::{
-    Clock, Outbox, PasswordHasher, PostRepository, SystemClock, UserRepository,
-};
-use microblog_domain::services::{Accounts, AccountsConfig, Alerts, Blog, OutboxSignal};
-use microblog_domain::{EmailKind, ResetTokens, SecretKey, User};
-use microblog_web::{Services, WebConfig, app};
+use fakes::{MemoryOutbox, MemoryUsers, SwitchableReadiness};
+use microblog_crypto::Argon2Hasher;
+use microblog_domain::{EmailKind, SecretKey, User};
+use microblog_testkit::tasks::TestTasks;
+use microblog_web::{WebConfig, app};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use posts::MemoryPosts;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 use tower::ServiceExt;
+pub use wiring::{Ports, Wired};
 
 /// Posts per page in these tests (small, so pagination is easy to reach).
 pub const PER_PAGE: u32 = 3;
 pub const PASSWORD: &str = "correct horse battery";
-
-/// The ports the services are built on; the in-memory fakes unless a test swaps one.
-pub struct Ports {
-    pub users: Arc<dyn UserRepository>,
-    pub posts: Arc<dyn PostRepository>,
-    pub hasher: Arc<dyn PasswordHasher>,
-    pub outbox: Arc<dyn Outbox>,
-}
 
 /// The fakes behind the default ports, for inspection.
 #[derive(Clone)]
@@ -48,7 +38,7 @@ pub struct World {
 pub struct TestApp {
     router: Router,
     pub world: World,
-    accounts: Accounts,
+    tasks: TestTasks,
     cookie: Option<String>,
     peer: SocketAddr,
 }
@@ -85,13 +75,19 @@ impl TestApp {
         let secret = SecretKey::parse("a test secret that is at least 32 bytes long").unwrap();
         let mut web_config = WebConfig::new(secret.clone());
         config(&mut web_config);
-        let services = services(&chosen, &world, &secret);
-        let accounts = services.accounts.clone();
+        let tasks = TestTasks::default();
+        let wired = Wired {
+            alerts_outbox: world.outbox.clone(),
+            readiness: world.readiness.clone(),
+            per_page: PER_PAGE,
+            tasks: tasks.clone(),
+        };
+        let services = wiring::services(&chosen, &wired, &secret);
         let router = app(services, web_config).expect("templates load");
         Self {
             router,
             world,
-            accounts,
+            tasks,
             cookie: None,
             peer: "192.0.2.10:50000".parse().unwrap(),
         }
@@ -102,7 +98,7 @@ impl TestApp {
         Self {
             router: self.router.clone(),
             world: self.world.clone(),
-            accounts: self.accounts.clone(),
+            tasks: self.tasks.clone(),
             cookie: None,
             peer: self.peer,
         }
@@ -210,7 +206,7 @@ impl TestApp {
 
     /// Waits for the work requests handed to the background (reset emails being queued).
     pub async fn settle(&self) {
-        self.accounts.finish_background_work().await;
+        self.tasks.finish().await;
     }
 
     /// The reset links mailed so far, newest last (as paths on the site).
@@ -227,43 +223,6 @@ impl TestApp {
                     .to_owned()
             })
             .collect()
-    }
-}
-
-fn services(ports: &Ports, world: &World, secret: &SecretKey) -> Services {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let composer = Arc::new(TextComposer);
-    let signal = OutboxSignal::default();
-    let config = AccountsConfig {
-        base_url: "http://microblog.test".to_owned(),
-        reset_throttle: Duration::from_secs(60),
-        last_seen_interval: Duration::from_secs(60),
-    };
-    Services {
-        accounts: Accounts::new(
-            ports.users.clone(),
-            ports.outbox.clone(),
-            composer.clone(),
-            ports.hasher.clone(),
-            clock.clone(),
-            ResetTokens::new(secret, Duration::from_secs(600)),
-            signal.clone(),
-            config,
-        ),
-        blog: Blog::new(
-            ports.users.clone(),
-            ports.posts.clone(),
-            clock.clone(),
-            PER_PAGE,
-        ),
-        alerts: Alerts::new(
-            vec!["admin@example.com".to_owned()],
-            world.outbox.clone(),
-            composer,
-            clock,
-            signal,
-        ),
-        readiness: world.readiness.clone(),
     }
 }
 

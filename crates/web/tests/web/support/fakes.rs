@@ -197,9 +197,10 @@ pub struct TextComposer;
 impl EmailComposer for TextComposer {
     fn compose(&self, to: Vec<String>, intent: &EmailIntent) -> Result<Email, ComposeError> {
         let (subject, text_body) = match intent {
-            EmailIntent::ResetPassword { link, .. } => {
-                ("[Microblog] Reset Your Password".into(), link.clone())
-            }
+            EmailIntent::ResetPassword { token, .. } => (
+                "[Microblog] Reset Your Password".into(),
+                format!("http://microblog.test/reset_password/{}", token.as_str()),
+            ),
             EmailIntent::PasswordChanged { username, .. } => {
                 ("[Microblog] Password changed".into(), username.clone())
             }

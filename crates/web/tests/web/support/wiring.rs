@@ -1,0 +1,86 @@
+//! The services wired over the chosen ports, as the binary's composition root wires them
+//! over the real adapters. Shared by the test harness and the preview example.
+
+use super::fakes::TextComposer;
+use microblog_domain::ports::{
+    Clock, Outbox, PasswordHasher, PostRepository, SystemClock, UserRepository,
+};
+use microblog_domain::services::{
+    Alerts, Blog, ForgotPassword, MailQueue, OutboxSignal, PasswordReset, Profile, Registration,
+    ResetPolicy, Sessions, SignIn,
+};
+use microblog_domain::{ResetTokens, SecretKey};
+use microblog_testkit::tasks::TestTasks;
+use microblog_web::{Readiness, Services};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The ports the services are built on; the in-memory fakes unless a test swaps one.
+pub struct Ports {
+    pub users: Arc<dyn UserRepository>,
+    pub posts: Arc<dyn PostRepository>,
+    pub hasher: Arc<dyn PasswordHasher>,
+    pub outbox: Arc<dyn Outbox>,
+}
+
+/// What the services need besides the ports.
+pub struct Wired {
+    /// Where the failure alerts go (the in-memory outbox even when a test swaps `outbox`).
+    pub alerts_outbox: Arc<dyn Outbox>,
+    pub readiness: Arc<dyn Readiness>,
+    pub per_page: u32,
+    pub tasks: TestTasks,
+}
+
+pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mail = MailQueue::new(
+        ports.outbox.clone(),
+        Arc::new(TextComposer),
+        clock.clone(),
+        OutboxSignal::default(),
+    );
+    let tokens = ResetTokens::new(secret, Duration::from_secs(600));
+    let policy = ResetPolicy {
+        tokens: tokens.clone(),
+        throttle: Duration::from_secs(60),
+    };
+    let users = &ports.users;
+    Services {
+        registration: Registration::new(users.clone(), ports.hasher.clone(), clock.clone()),
+        sign_in: SignIn::new(users.clone(), ports.hasher.clone()),
+        sessions: Sessions::new(users.clone(), clock.clone(), Duration::from_secs(60)),
+        forgot_password: ForgotPassword::new(
+            users.clone(),
+            clock.clone(),
+            mail.clone(),
+            Arc::new(wired.tasks.clone()),
+            policy,
+        ),
+        password_reset: PasswordReset::new(
+            users.clone(),
+            ports.hasher.clone(),
+            clock.clone(),
+            mail,
+            tokens,
+        ),
+        profile: Profile::new(users.clone()),
+        blog: Blog::new(
+            users.clone(),
+            ports.posts.clone(),
+            clock.clone(),
+            wired.per_page,
+        ),
+        alerts: Alerts::new(
+            vec!["admin@example.com".to_owned()],
+            MailQueue::new(
+                wired.alerts_outbox.clone(),
+                Arc::new(TextComposer),
+                clock.clone(),
+                OutboxSignal::default(),
+            ),
+            clock,
+        ),
+        readiness: wired.readiness.clone(),
+    }
+}
