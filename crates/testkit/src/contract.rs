@@ -6,15 +6,18 @@
 //! suite's `run_all`: it hands you each property in turn, you give it a fresh store and
 //! run it, and it reports every property that failed, so none can be forgotten:
 //!
-//! ```ignore
-//! #[tokio::test(flavor = "multi_thread")]
-//! async fn my_users_keep_the_contract() {
-//!     contract::user_repository::run_all(|property| async move {
-//!         let store = MyStore::fresh().await; // set up, and torn down when dropped
-//!         property.check(&store.users()).await;
-//!     })
-//!     .await;
-//! }
+//! ```
+//! use microblog_testkit::InMemoryUsers;
+//! use microblog_testkit::contract::user_repository;
+//!
+//! # async fn in_a_tokio_test() {
+//! user_repository::run_all(|property| async move {
+//!     // Your adapter on a fresh, empty store, set up here and torn down when dropped.
+//!     let users = InMemoryUsers::default();
+//!     property.check(&users).await;
+//! })
+//! .await;
+//! # }
 //! ```
 //!
 //! The in-memory adapters (`tests/in_memory/`) and the sea-orm store on SQLite and
