@@ -2,22 +2,21 @@
 //! `tower::ServiceExt::oneshot`, with a tiny cookie-keeping "browser".
 
 pub mod fakes;
-pub mod posts;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use fakes::{MemoryOutbox, MemoryUsers, SwitchableReadiness, TextComposer};
+use fakes::{SwitchableReadiness, TextComposer};
 use microblog_domain::password_hasher::Argon2Hasher;
 use microblog_domain::ports::{
     Clock, Outbox, PasswordHasher, PostRepository, SystemClock, UserRepository,
 };
 use microblog_domain::services::{Accounts, AccountsConfig, Alerts, Blog, OutboxSignal};
 use microblog_domain::{EmailKind, ResetTokens, SecretKey, User};
+use microblog_testkit::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};
 use microblog_web::{Services, WebConfig, app};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use posts::MemoryPosts;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,9 +37,9 @@ pub struct Ports {
 /// The fakes behind the default ports, for inspection.
 #[derive(Clone)]
 pub struct World {
-    pub users: Arc<MemoryUsers>,
-    pub posts: Arc<MemoryPosts>,
-    pub outbox: Arc<MemoryOutbox>,
+    pub users: Arc<InMemoryUsers>,
+    pub posts: Arc<InMemoryPosts>,
+    pub outbox: Arc<InMemoryOutbox>,
     pub readiness: Arc<SwitchableReadiness>,
 }
 
@@ -68,11 +67,11 @@ impl TestApp {
 
     /// An application whose ports and configuration the test adjusts first.
     pub fn build(ports: impl FnOnce(&mut Ports), config: impl FnOnce(&mut WebConfig)) -> Self {
-        let users = Arc::new(MemoryUsers::default());
+        let users = Arc::new(InMemoryUsers::default());
         let world = World {
-            posts: Arc::new(MemoryPosts::new(users.clone())),
+            posts: Arc::new(InMemoryPosts::new(users.clone())),
             users,
-            outbox: Arc::new(MemoryOutbox::default()),
+            outbox: Arc::new(InMemoryOutbox::default()),
             readiness: Arc::new(SwitchableReadiness::default()),
         };
         let mut chosen = Ports {
