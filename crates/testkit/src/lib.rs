@@ -1,12 +1,15 @@
-//! Microblog's test kit: a real SMTP sink, a recording mailer, the port mocks, and contract
-//! suites that any adapter of the domain's ports can run to prove itself correct.
+//! Microblog's test kit: a real SMTP sink, a recording mailer, the port mocks, in-memory
+//! storage adapters, and contract suites that any adapter of the domain's ports can run to
+//! prove itself correct.
 
 pub mod contract;
+pub mod in_memory;
 pub mod ports;
 pub mod recording_mailer;
 pub mod smtp_sink;
 pub mod tasks;
 
+pub use in_memory::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};
 pub use microblog_domain::ports::{
     MockClock, MockEmailComposer, MockMailer, MockOutbox, MockPasswordHasher, MockPostRepository,
     MockUserRepository,

@@ -1,4 +1,5 @@
-//! Serves the pages over in-memory fakes filled with sample data, to look at the design:
+//! Serves the pages over the testkit's in-memory adapters filled with sample data, to look
+//! at the design:
 //!
 //! ```text
 //! cargo run -p microblog-web --example preview            # http://127.0.0.1:5055
@@ -11,9 +12,6 @@
 #[path = "../tests/web/support/fakes.rs"]
 #[allow(dead_code)]
 mod fakes;
-#[path = "../tests/web/support/posts.rs"]
-#[allow(dead_code)]
-mod posts;
 #[path = "../tests/web/support/wiring.rs"]
 #[allow(dead_code)]
 mod wiring;
@@ -21,13 +19,13 @@ mod wiring;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
-use fakes::{MemoryOutbox, MemoryUsers, SwitchableReadiness};
+use fakes::SwitchableReadiness;
 use microblog_crypto::Argon2Hasher;
 use microblog_domain::ports::{PasswordHasher, PostRepository, UserRepository};
 use microblog_domain::{AboutMe, EmailAddress, NewUser, Password, PostBody, SecretKey, Username};
 use microblog_testkit::tasks::TestTasks;
+use microblog_testkit::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};
 use microblog_web::{WebConfig, app};
-use posts::MemoryPosts;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -37,9 +35,9 @@ const PASSWORD: &str = "correct horse battery";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let users = Arc::new(MemoryUsers::default());
-    let posts = Arc::new(MemoryPosts::new(users.clone()));
-    let outbox = Arc::new(MemoryOutbox::default());
+    let users = Arc::new(InMemoryUsers::default());
+    let posts = Arc::new(InMemoryPosts::new(users.clone()));
+    let outbox = Arc::new(InMemoryOutbox::default());
     let hasher = Arc::new(Argon2Hasher::for_tests());
     seed(&users, &posts, &hasher).await?;
 
@@ -86,8 +84,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn seed(
-    users: &MemoryUsers,
-    posts: &MemoryPosts,
+    users: &InMemoryUsers,
+    posts: &InMemoryPosts,
     hasher: &Argon2Hasher,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let now = OffsetDateTime::now_utc();

@@ -2,12 +2,14 @@
 //! function per property.
 //!
 //! Each function expects an empty queue (a fresh store per call) and panics, naming the
-//! property, when the adapter breaks it. Times are whole seconds, as the domain's clock
-//! produces them.
+//! property, when the adapter breaks it; [`run_all`] runs every one, each on a fresh store.
+//! Times are whole seconds, as the domain's clock produces them.
 
 mod concurrency;
+mod suite;
 
 pub use concurrency::concurrent_claims_never_share_an_entry;
+pub use suite::{PROPERTIES, Property, run_all};
 
 use microblog_domain::ports::{Outbox, OutboxEntry};
 use microblog_domain::{Email, EmailKind};

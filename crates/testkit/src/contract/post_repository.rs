@@ -3,13 +3,16 @@
 //!
 //! Each function expects an empty store (a fresh database per call) and both repositories
 //! on it: users are created through `users` because posts refer to them. It panics, naming
-//! the property, when the adapter breaks it.
+//! the property, when the adapter breaks it; [`run_all`] runs every one, each on a fresh
+//! store.
 
 mod pages;
+mod suite;
 
 pub use pages::{
     pages_end_exactly_where_the_posts_do, timelines_are_newest_first_with_id_tiebreak,
 };
+pub use suite::{PROPERTIES, Property, run_all};
 
 use super::user_repository::{T0, must, register};
 use microblog_domain::ports::{PostRepository, UserRepository};

@@ -1,17 +1,19 @@
 //! Contract of `UserRepository`: what every adapter must do, one function per property.
 //!
 //! Each function expects an empty store (a fresh database per call) and panics, naming the
-//! property, when the adapter breaks it. Times are whole seconds, as the domain's clock
-//! produces them.
+//! property, when the adapter breaks it; [`run_all`] runs every one, each on a fresh store.
+//! Times are whole seconds, as the domain's clock produces them.
 
 mod password;
 mod reset_slot;
+mod suite;
 
 pub use password::{
     concurrent_password_replacements_have_one_winner,
     password_hash_is_replaced_only_from_the_expected_hash,
 };
 pub use reset_slot::reset_slot_is_claimed_once_per_window;
+pub use suite::{PROPERTIES, Property, run_all};
 
 use microblog_domain::ports::{CreateUserError, UpdateProfileError, UserRepository};
 use microblog_domain::{AboutMe, EmailAddress, NewUser, PasswordHash, User, UserId, Username};

@@ -2,20 +2,19 @@
 //! `tower::ServiceExt::oneshot`, with a tiny cookie-keeping "browser".
 
 pub mod fakes;
-pub mod posts;
 pub mod wiring;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use fakes::{MemoryOutbox, MemoryUsers, SwitchableReadiness};
+use fakes::SwitchableReadiness;
 use microblog_crypto::Argon2Hasher;
 use microblog_domain::{EmailKind, SecretKey, User};
 use microblog_testkit::tasks::TestTasks;
+use microblog_testkit::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};
 use microblog_web::{WebConfig, app};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use posts::MemoryPosts;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -28,9 +27,9 @@ pub const PASSWORD: &str = "correct horse battery";
 /// The fakes behind the default ports, for inspection.
 #[derive(Clone)]
 pub struct World {
-    pub users: Arc<MemoryUsers>,
-    pub posts: Arc<MemoryPosts>,
-    pub outbox: Arc<MemoryOutbox>,
+    pub users: Arc<InMemoryUsers>,
+    pub posts: Arc<InMemoryPosts>,
+    pub outbox: Arc<InMemoryOutbox>,
     pub readiness: Arc<SwitchableReadiness>,
 }
 
@@ -58,11 +57,11 @@ impl TestApp {
 
     /// An application whose ports and configuration the test adjusts first.
     pub fn build(ports: impl FnOnce(&mut Ports), config: impl FnOnce(&mut WebConfig)) -> Self {
-        let users = Arc::new(MemoryUsers::default());
+        let users = Arc::new(InMemoryUsers::default());
         let world = World {
-            posts: Arc::new(MemoryPosts::new(users.clone())),
+            posts: Arc::new(InMemoryPosts::new(users.clone())),
             users,
-            outbox: Arc::new(MemoryOutbox::default()),
+            outbox: Arc::new(InMemoryOutbox::default()),
             readiness: Arc::new(SwitchableReadiness::default()),
         };
         let mut chosen = Ports {

@@ -1,0 +1,178 @@
+//! `InMemoryUsers`: the `UserRepository` port in a vector, with helpers to inspect it.
+
+use super::{later, lock, next_id};
+use async_trait::async_trait;
+use microblog_domain::ports::{CreateUserError, RepoError, UpdateProfileError, UserRepository};
+use microblog_domain::{AboutMe, EmailAddress, NewUser, PasswordHash, User, UserId, Username};
+use std::sync::Mutex;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// Users in memory; ids start at 1 and are never reused. Usernames are unique exactly,
+/// addresses by their normalized form, as in the real store.
+#[derive(Debug, Default)]
+pub struct InMemoryUsers {
+    rows: Mutex<Vec<Row>>,
+}
+
+/// A stored user and what the port keeps beside it.
+#[derive(Debug)]
+struct Row {
+    user: User,
+    /// When the last reset request won its slot.
+    last_reset_requested_at: Option<OffsetDateTime>,
+}
+
+impl InMemoryUsers {
+    /// Every user, in registration order.
+    pub fn all(&self) -> Vec<User> {
+        lock(&self.rows)
+            .iter()
+            .map(|row| row.user.clone())
+            .collect()
+    }
+
+    /// The user named exactly `name`.
+    ///
+    /// # Panics
+    /// When there is none: a test asked for a user it did not create.
+    pub fn named(&self, name: &str) -> User {
+        self.find(|user| user.username.as_str() == name)
+            .unwrap_or_else(|| panic!("no user is named {name:?}"))
+    }
+
+    /// Ends every session of `name`, as a password reset elsewhere would.
+    ///
+    /// # Panics
+    /// When there is no user named `name`.
+    pub fn bump_epoch(&self, name: &str) {
+        let mut rows = lock(&self.rows);
+        let row = rows
+            .iter_mut()
+            .find(|row| row.user.username.as_str() == name)
+            .unwrap_or_else(|| panic!("no user is named {name:?}"));
+        row.user.session_epoch += 1;
+    }
+
+    /// Whether a user with this id exists (what a foreign key would check).
+    pub(super) fn exists(&self, id: UserId) -> bool {
+        lock(&self.rows).iter().any(|row| row.user.id == id)
+    }
+
+    fn find(&self, wanted: impl Fn(&User) -> bool) -> Option<User> {
+        lock(&self.rows)
+            .iter()
+            .find(|row| wanted(&row.user))
+            .map(|row| row.user.clone())
+    }
+}
+
+#[async_trait]
+impl UserRepository for InMemoryUsers {
+    async fn create(&self, new: NewUser) -> Result<User, CreateUserError> {
+        let mut rows = lock(&self.rows);
+        if rows.iter().any(|row| row.user.username == new.username) {
+            return Err(CreateUserError::UsernameTaken);
+        }
+        let normalized = new.email.normalized();
+        if rows
+            .iter()
+            .any(|row| row.user.email.normalized() == normalized)
+        {
+            return Err(CreateUserError::EmailTaken);
+        }
+        let user = User {
+            id: UserId(next_id(rows.len())),
+            username: new.username,
+            email: new.email,
+            password_hash: new.password_hash,
+            about_me: AboutMe::default(),
+            last_seen: new.created_at,
+            session_epoch: 0,
+            created_at: new.created_at,
+        };
+        rows.push(Row {
+            user: user.clone(),
+            last_reset_requested_at: None,
+        });
+        Ok(user)
+    }
+
+    async fn by_id(&self, id: UserId) -> Result<Option<User>, RepoError> {
+        Ok(self.find(|user| user.id == id))
+    }
+
+    async fn by_username(&self, username: &Username) -> Result<Option<User>, RepoError> {
+        Ok(self.find(|user| &user.username == username))
+    }
+
+    async fn by_email(&self, email: &EmailAddress) -> Result<Option<User>, RepoError> {
+        Ok(self.find(|user| user.email.normalized() == email.normalized()))
+    }
+
+    async fn update_profile(
+        &self,
+        id: UserId,
+        username: &Username,
+        about_me: &AboutMe,
+    ) -> Result<User, UpdateProfileError> {
+        let mut rows = lock(&self.rows);
+        let Some(index) = rows.iter().position(|row| row.user.id == id) else {
+            return Err(UpdateProfileError::NotFound);
+        };
+        let taken = |row: &Row| &row.user.username == username && row.user.id != id;
+        if rows.iter().any(taken) {
+            return Err(UpdateProfileError::UsernameTaken);
+        }
+        let user = &mut rows[index].user;
+        user.username = username.clone();
+        user.about_me = about_me.clone();
+        Ok(user.clone())
+    }
+
+    async fn touch_last_seen(&self, id: UserId, at: OffsetDateTime) -> Result<(), RepoError> {
+        if let Some(row) = lock(&self.rows).iter_mut().find(|row| row.user.id == id) {
+            row.user.last_seen = at;
+        }
+        Ok(())
+    }
+
+    async fn replace_password_hash(
+        &self,
+        id: UserId,
+        expected: &PasswordHash,
+        new: &PasswordHash,
+    ) -> Result<bool, RepoError> {
+        let mut rows = lock(&self.rows);
+        let current = rows
+            .iter_mut()
+            .find(|row| row.user.id == id && &row.user.password_hash == expected);
+        let Some(row) = current else {
+            return Ok(false);
+        };
+        row.user.password_hash = new.clone();
+        row.user.session_epoch += 1;
+        Ok(true)
+    }
+
+    async fn claim_reset_slot(
+        &self,
+        id: UserId,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> Result<bool, RepoError> {
+        let mut rows = lock(&self.rows);
+        let Some(row) = rows.iter_mut().find(|row| row.user.id == id) else {
+            return Ok(false);
+        };
+        // Free again exactly `window` after the last win; a request from before the last
+        // win (a clock that went back) does not win either.
+        let free = row
+            .last_reset_requested_at
+            .is_none_or(|last| later(last, window) <= now);
+        if free {
+            row.last_reset_requested_at = Some(now);
+        }
+        Ok(free)
+    }
+}

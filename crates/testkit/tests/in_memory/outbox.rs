@@ -1,0 +1,56 @@
+//! `InMemoryOutbox` against the whole `Outbox` contract, and its helpers.
+
+use microblog_domain::ports::Outbox;
+use microblog_domain::{Email, EmailKind};
+use microblog_testkit::InMemoryOutbox;
+use microblog_testkit::contract::outbox as contract;
+use std::sync::Arc;
+use std::time::Duration;
+use time::macros::datetime;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn in_memory_outbox_keeps_every_property_of_the_contract() {
+    contract::run_all(|property| async move {
+        let outbox: Arc<dyn Outbox> = Arc::new(InMemoryOutbox::default());
+        property.check(Arc::clone(&outbox), outbox).await;
+    })
+    .await;
+}
+
+fn email(subject: &str) -> Email {
+    Email {
+        kind: EmailKind::ResetPassword,
+        to: vec!["susan@example.com".to_owned()],
+        subject: subject.to_owned(),
+        text_body: "text".to_owned(),
+        html_body: "<p>html</p>".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn helpers_list_every_email_and_the_last_error() {
+    let outbox = InMemoryOutbox::default();
+    let now = datetime!(2026-01-01 12:00 UTC);
+    let first = outbox.enqueue(&email("first"), now).await.expect("enqueue");
+    outbox
+        .enqueue(&email("second"), now)
+        .await
+        .expect("enqueue");
+    let leased = outbox.claim_due(now, 1, Duration::from_secs(60)).await;
+    assert_eq!(leased.expect("claim_due").len(), 1, "one leased");
+    assert_eq!(outbox.last_error(first), None, "no error recorded yet");
+    let later = now + time::Duration::minutes(5);
+    outbox
+        .reschedule(first, later, "421 busy")
+        .await
+        .expect("reschedule");
+    assert_eq!(outbox.last_error(first).as_deref(), Some("421 busy"));
+    outbox.mark_sent(first, later).await.expect("mark_sent");
+
+    let subjects: Vec<_> = outbox.emails().into_iter().map(|e| e.subject).collect();
+    assert_eq!(
+        subjects,
+        ["first", "second"],
+        "emails lists all, sent or not"
+    );
+}
