@@ -2,13 +2,13 @@
 //! anonymous visitors are sent to `/login?next=...`).
 
 use crate::error::WebError;
-use crate::links;
 use crate::session::{FlashLevel, Session};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use microblog_domain::User;
+use microblog_routes::{ROOT, login_with_next};
 
 /// The user the session layer found for this request, if any.
 #[derive(Clone, Debug)]
@@ -60,8 +60,11 @@ impl FromRequestParts<AppState> for LoggedIn {
             None => {
                 web.session
                     .flash(FlashLevel::Info, "Please log in to access this page.");
-                let next = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-                Err(crate::render::found(&links::login_url(Some(next))))
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map_or(ROOT.path(), |pq| pq.as_str());
+                Err(crate::render::found(&login_with_next(Some(next))))
             }
         }
     }

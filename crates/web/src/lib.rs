@@ -6,11 +6,9 @@
 //! itself: a handler parses the form into value objects, calls a service, then renders or
 //! redirects.
 //!
-//! Routes (the tutorial's): `/` and `/index` (timeline, post form), `/explore`,
-//! `/user/<username>`, `POST /follow/<username>`, `POST /unfollow/<username>`,
-//! `/edit_profile`, `/login`, `/logout`, `/register`, `/reset_password_request`,
-//! `/reset_password/<token>` (moves the token into the session, then 303 to the token-free
-//! `/reset_password`); plus `/healthz`, `/readyz` and `/static/<file>`.
+//! Every URL comes from the route table, `microblog_routes`: the router registers its
+//! patterns, handlers redirect to them, templates link with `url_for(name, **params)`, and
+//! the rate limiter and log redaction take their paths from it.
 //!
 //! Templates live in `templates/*.html` and the stylesheet in `static/`: compiled into
 //! release builds, read from disk (and reloaded on change) in debug builds. To look at the

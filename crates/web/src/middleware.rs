@@ -14,7 +14,9 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use microblog_domain::services::ServerErrorReport;
+use microblog_routes::{HEALTHZ, READYZ, RESET_PASSWORD_TOKEN};
 use minijinja::context;
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 use tracing::Instrument;
@@ -54,7 +56,9 @@ pub(crate) async fn request_context(
         method = %request.method(),
         path = %redacted_path(request.uri().path()),
     );
-    let probe = matches!(request.uri().path(), "/healthz" | "/readyz");
+    let probe = [HEALTHZ, READYZ]
+        .map(|route| route.path())
+        .contains(&request.uri().path());
     let started = Instant::now();
     async move {
         let mut response = next.run(request).await;
@@ -90,12 +94,14 @@ fn new_request_id() -> String {
     })
 }
 
-/// The path as logs and alerts may show it: reset tokens are secrets and are cut out.
-pub(crate) fn redacted_path(path: &str) -> &str {
-    if path.starts_with("/reset_password/") {
-        "/reset_password/<token>"
+/// The path as logs and alerts may show it: reset tokens are secrets, so a path under the
+/// reset link's route is shown as the route's masked pattern (`/reset_password/<token>`).
+pub(crate) fn redacted_path(path: &str) -> Cow<'_, str> {
+    let secret = RESET_PASSWORD_TOKEN.rule();
+    if path.starts_with(secret.literal_prefix()) {
+        Cow::Owned(secret.masked())
     } else {
-        path
+        Cow::Borrowed(path)
     }
 }
 

@@ -1,5 +1,5 @@
-//! Per-IP rate limits on the forms that cost a password hash or an email: `POST /login`,
-//! `/register` and `/reset_password_request`. A token bucket per client (IPv6 clients by
+//! Per-IP rate limits on the forms that cost a password hash or an email: `POST` to the
+//! login, registration and reset-request forms (paths from the route table). A token bucket per client (IPv6 clients by
 //! their /64), refilled continuously; idle buckets are swept so the map cannot grow without
 //! bound.
 
@@ -10,6 +10,7 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use microblog_routes::{LOGIN, REGISTER, RESET_PASSWORD_REQUEST, Route};
 use minijinja::context;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -17,7 +18,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The limited form targets.
-const LIMITED: &[&str] = &["/login", "/register", "/reset_password_request"];
+const LIMITED: [Route; 3] = [LOGIN, REGISTER, RESET_PASSWORD_REQUEST];
 /// Beyond this many tracked clients, new clients pass unmetered (and a warning is logged)
 /// rather than the map growing further.
 const MAX_CLIENTS: usize = 100_000;
@@ -150,7 +151,8 @@ pub(crate) async fn limit_form_posts(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::POST || !LIMITED.contains(&request.uri().path()) {
+    let path = request.uri().path();
+    if request.method() != Method::POST || !LIMITED.iter().any(|route| route.path() == path) {
         return next.run(request).await;
     }
     let peer = request

@@ -96,10 +96,9 @@ pub(crate) fn see_other(url: &str) -> Response {
 }
 
 fn redirect(status: StatusCode, url: &str) -> Response {
-    match HeaderValue::from_str(url) {
-        Ok(location) => (status, [(LOCATION, location)]).into_response(),
-        Err(_) => (status, [(LOCATION, HeaderValue::from_static("/index"))]).into_response(),
-    }
+    let location = HeaderValue::from_str(url)
+        .unwrap_or_else(|_| HeaderValue::from_static(microblog_routes::INDEX.path()));
+    (status, [(LOCATION, location)]).into_response()
 }
 
 /// Marks a response of the password-reset pages: no `Referer` leaves them, nothing is

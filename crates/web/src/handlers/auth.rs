@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use microblog_domain::services::{AuthenticateError, RegisterCommand, RegisterError};
 use microblog_domain::{EmailAddress, Password, Username};
+use microblog_routes::{INDEX, LOGIN, login_with_next};
 use minijinja::context;
 use minijinja::value::Serde;
 use time::OffsetDateTime;
@@ -22,7 +23,7 @@ pub(crate) async fn login_form(
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     if web.user.is_some() {
-        return Ok(found("/index"));
+        return Ok(found(INDEX.path()));
     }
     let next = query.next.as_deref().and_then(links::local_path);
     login_page(&web, next.as_deref(), FormView::new(), StatusCode::OK)
@@ -36,7 +37,7 @@ pub(crate) async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     if web.user.is_some() {
-        return Ok(found("/index"));
+        return Ok(found(INDEX.path()));
     }
     let next = query.next.as_deref().and_then(links::local_path);
     let remember = !form.remember_me.is_empty();
@@ -61,11 +62,11 @@ pub(crate) async fn login(
         Ok(user) => {
             web.session
                 .log_in(&user, remember, OffsetDateTime::now_utc());
-            Ok(found(next.as_deref().unwrap_or("/index")))
+            Ok(found(next.as_deref().unwrap_or(INDEX.path())))
         }
         Err(error @ AuthenticateError::InvalidCredentials) => {
             web.session.flash(FlashLevel::Error, error.to_string());
-            Ok(found(&links::login_url(next.as_deref())))
+            Ok(found(&login_with_next(next.as_deref())))
         }
         Err(AuthenticateError::Unexpected(error)) => Err(error.into()),
     }
@@ -79,7 +80,7 @@ fn login_page(
 ) -> Result<Response, WebError> {
     let context = context! {
         title => "Sign In",
-        action => links::login_url(next),
+        action => login_with_next(next),
         form => Serde(form),
     };
     web.page_with_status(status, "login.html", context)
@@ -90,13 +91,13 @@ pub(crate) async fn logout(web: Web) -> Response {
     if web.user.is_some() {
         web.session.log_out();
     }
-    found("/index")
+    found(INDEX.path())
 }
 
 /// `GET /register`.
 pub(crate) async fn register_form(web: Web) -> Result<Response, WebError> {
     if web.user.is_some() {
-        return Ok(found("/index"));
+        return Ok(found(INDEX.path()));
     }
     register_page(&web, FormView::new(), StatusCode::OK)
 }
@@ -107,7 +108,7 @@ pub(crate) async fn register(
     Form(form): Form<RegisterForm>,
 ) -> Result<Response, WebError> {
     if web.user.is_some() {
-        return Ok(found("/index"));
+        return Ok(found(INDEX.path()));
     }
     let mut view = FormView::new()
         .with("username", &form.username)
@@ -137,7 +138,7 @@ pub(crate) async fn register(
                 FlashLevel::Success,
                 "Congratulations, you are now a registered user!",
             );
-            Ok(found("/login"))
+            Ok(found(LOGIN.path()))
         }
         Err(error @ RegisterError::UsernameTaken) => {
             view.field_error("username", error);

@@ -3,7 +3,6 @@
 use crate::error::WebError;
 use crate::extract::{LoggedIn, Web};
 use crate::forms::{ButtonForm, FormView, PageQuery, PostForm};
-use crate::links;
 use crate::render::{FORM_EXPIRED, found};
 use crate::session::FlashLevel;
 use crate::views::{PostList, UserView};
@@ -13,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use microblog_domain::services::FollowError;
 use microblog_domain::{Page, PostBody, TimelinePost, Username};
+use microblog_routes::{EXPLORE, INDEX};
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -43,7 +43,7 @@ pub(crate) async fn publish(
     web.state.blog.post(user.id, body).await?;
     web.session
         .flash(FlashLevel::Success, "Your post is now live!");
-    Ok(found("/index"))
+    Ok(found(INDEX.path()))
 }
 
 fn index_page(
@@ -56,7 +56,7 @@ fn index_page(
         title => "Home",
         show_form => true,
         form => Serde(form),
-        list => Serde(PostList::new(posts, "/index")),
+        list => Serde(PostList::new(posts, INDEX.path())),
     };
     web.page_with_status(status, "index.html", context)
 }
@@ -70,7 +70,7 @@ pub(crate) async fn explore(
     let context = context! {
         title => "Explore",
         show_form => false,
-        list => Serde(PostList::new(&posts, "/explore")),
+        list => Serde(PostList::new(&posts, EXPLORE.path())),
     };
     web.page("index.html", context)
 }
@@ -100,9 +100,7 @@ pub(crate) async fn user(
         following => profile.counts.following,
         is_self => profile.user.id == viewer.id,
         viewer_follows => profile.viewer_follows,
-        follow_url => links::follow_url("follow", name),
-        unfollow_url => links::follow_url("unfollow", name),
-        list => Serde(PostList::new(&profile.posts, &links::user_url(name))),
+        list => Serde(PostList::new(&profile.posts, &microblog_routes::user(name))),
     };
     web.page("user.html", context)
 }
@@ -133,20 +131,20 @@ async fn change_following(
     follow: bool,
 ) -> Result<Response, WebError> {
     if !web.session.csrf_matches(&form.csrf_token) {
-        return web.form_expired(&links::user_url(raw));
+        return web.form_expired(&microblog_routes::user(raw));
     }
     let Ok(username) = Username::parse(raw) else {
         let shown: String = raw.chars().take(Username::MAX_CHARS).collect();
         web.session
             .flash(FlashLevel::Error, format!("User {shown} not found."));
-        return Ok(found("/index"));
+        return Ok(found(INDEX.path()));
     };
     let result = if follow {
         web.state.blog.follow(me, &username).await
     } else {
         web.state.blog.unfollow(me, &username).await
     };
-    let profile = links::user_url(username.as_str());
+    let profile = microblog_routes::user(username.as_str());
     match result {
         Ok(()) if follow => {
             web.session.flash(
@@ -164,7 +162,7 @@ async fn change_following(
         }
         Err(error @ FollowError::UserNotFound(_)) => {
             web.session.flash(FlashLevel::Error, error.to_string());
-            Ok(found("/index"))
+            Ok(found(INDEX.path()))
         }
         Err(error @ (FollowError::CannotFollowSelf | FollowError::CannotUnfollowSelf)) => {
             web.session.flash(FlashLevel::Error, error.to_string());

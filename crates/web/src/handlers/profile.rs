@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use microblog_domain::services::{UpdateProfileCommand, UpdateProfileError};
 use microblog_domain::{AboutMe, Username};
+use microblog_routes::EDIT_PROFILE;
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -42,7 +43,7 @@ pub(crate) async fn save_profile(
         Ok(_) => {
             web.session
                 .flash(FlashLevel::Success, "Your changes have been saved.");
-            Ok(found("/edit_profile"))
+            Ok(found(EDIT_PROFILE.path()))
         }
         Err(error @ UpdateProfileError::UsernameTaken) => {
             view.field_error("username", error);

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use microblog_domain::services::{RequestResetError, ResetPasswordCommand, ResetPasswordError};
 use microblog_domain::{EmailAddress, Password};
+use microblog_routes::{INDEX, LOGIN, RESET_PASSWORD};
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -22,7 +23,7 @@ const CHECK_EMAIL: &str = "Check your email for the instructions to reset your p
 /// `GET /reset_password_request`.
 pub(crate) async fn request_form(web: Web) -> Result<Response, WebError> {
     if web.user.is_some() {
-        return Ok(found("/index"));
+        return Ok(found(INDEX.path()));
     }
     request_page(&web, FormView::new(), StatusCode::OK)
 }
@@ -33,7 +34,7 @@ pub(crate) async fn request(
     Form(form): Form<ResetRequestForm>,
 ) -> Result<Response, WebError> {
     if web.user.is_some() {
-        return Ok(found("/index"));
+        return Ok(found(INDEX.path()));
     }
     let mut view = FormView::new().with("email", &form.email);
     if !web.session.csrf_matches(&form.csrf_token) {
@@ -48,7 +49,7 @@ pub(crate) async fn request(
         .await
         .map_err(|RequestResetError::Unexpected(error)| error)?;
     web.session.flash(FlashLevel::Info, CHECK_EMAIL);
-    Ok(found("/login"))
+    Ok(found(LOGIN.path()))
 }
 
 fn request_page(web: &Web, form: FormView, status: StatusCode) -> Result<Response, WebError> {
@@ -60,12 +61,12 @@ fn request_page(web: &Web, form: FormView, status: StatusCode) -> Result<Respons
 /// to `/reset_password`, so the token leaves the address bar and history.
 pub(crate) async fn follow_link(web: Web, Path(token): Path<String>) -> Result<Response, WebError> {
     if web.user.is_some() {
-        return Ok(private_page(found("/index")));
+        return Ok(private_page(found(INDEX.path())));
     }
     match web.state.accounts.verify_reset_token(&token).await {
         Ok(_) => {
             web.session.set_reset_token(token);
-            Ok(private_page(see_other("/reset_password")))
+            Ok(private_page(see_other(RESET_PASSWORD.path())))
         }
         Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
         Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
@@ -75,7 +76,7 @@ pub(crate) async fn follow_link(web: Web, Path(token): Path<String>) -> Result<R
 /// `GET /reset_password`: the new-password form, while the session holds a valid token.
 pub(crate) async fn reset_form(web: Web) -> Result<Response, WebError> {
     if web.user.is_some() {
-        return Ok(private_page(found("/index")));
+        return Ok(private_page(found(INDEX.path())));
     }
     let Some(token) = web.session.reset_token() else {
         return Ok(private_page(invalid_link(&web)));
@@ -111,7 +112,7 @@ async fn set_password(
     form: ResetPasswordForm,
 ) -> Result<Response, WebError> {
     if web.user.is_some() {
-        return Ok(private_page(found("/index")));
+        return Ok(private_page(found(INDEX.path())));
     }
     if !web.session.csrf_matches(&form.csrf_token) {
         let view = FormView::new().form_error(FORM_EXPIRED);
@@ -139,7 +140,7 @@ async fn set_password(
             web.session.clear_reset_token();
             web.session
                 .flash(FlashLevel::Success, "Your password has been reset.");
-            Ok(private_page(found("/login")))
+            Ok(private_page(found(LOGIN.path())))
         }
         Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
         Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
@@ -158,5 +159,5 @@ fn reset_page(web: &Web, form: FormView, status: StatusCode) -> Result<Response,
 fn invalid_link(web: &Web) -> Response {
     web.session.clear_reset_token();
     web.session.flash(FlashLevel::Error, INVALID_LINK);
-    found("/index")
+    found(INDEX.path())
 }

@@ -5,6 +5,7 @@ mod auth;
 mod blog;
 mod csrf;
 mod reset;
+mod routes;
 mod security;
 mod support;
 mod system;
