@@ -1,8 +1,11 @@
 //! Extractors: [`Web`] (state, session, maybe a user) and [`LoggedIn`] (a user is required;
 //! anonymous visitors are sent to `/login?next=...`).
 
+pub(crate) use crate::render::Web;
+
 use crate::error::WebError;
-use crate::session::{FlashLevel, Session};
+use crate::render::found;
+use crate::session::{FlashLevel, Session, Visitor};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -10,17 +13,8 @@ use axum::response::{IntoResponse, Response};
 use microblog_domain::User;
 use microblog_routes::{ROOT, login_with_next};
 
-/// The user the session layer found for this request, if any.
-#[derive(Clone, Debug)]
-pub(crate) struct CurrentUser(pub(crate) Option<User>);
-
-/// What every page handler works with.
-pub(crate) struct Web {
-    pub(crate) state: AppState,
-    pub(crate) session: Session,
-    pub(crate) user: Option<User>,
-}
-
+/// The state, the session and the visitor's user, as the session layer left them in the
+/// request's extensions.
 impl FromRequestParts<AppState> for Web {
     type Rejection = WebError;
 
@@ -32,8 +26,8 @@ impl FromRequestParts<AppState> for Web {
             .ok_or(WebError::NoSession)?;
         let user = parts
             .extensions
-            .get::<CurrentUser>()
-            .and_then(|current| current.0.clone());
+            .get::<Visitor>()
+            .and_then(|visitor| visitor.0.clone());
         Ok(Self {
             state: state.clone(),
             session,
@@ -64,7 +58,7 @@ impl FromRequestParts<AppState> for LoggedIn {
                     .uri
                     .path_and_query()
                     .map_or(ROOT.path(), |pq| pq.as_str());
-                Err(crate::render::found(&login_with_next(Some(next))))
+                Err(found(&login_with_next(Some(next))))
             }
         }
     }

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 pub(crate) const REQUIRED: &str = "This field is required.";
 /// WTForms' `EqualTo('password')` message.
 pub(crate) const MUST_EQUAL_PASSWORD: &str = "Field must be equal to password.";
+/// What a form says when its CSRF token did not match.
+pub(crate) const FORM_EXPIRED: &str = "The form expired. Please try again.";
 
 /// `/login`.
 #[derive(Debug, Default, Deserialize)]

@@ -1,12 +1,12 @@
 //! The routes (patterns from the route table, `microblog_routes`) and the middleware stack
 //! around them.
 
-use crate::WebConfig;
+use crate::config::WebConfig;
 use crate::error::panic_response;
 use crate::handlers::{auth, blog, profile, reset, system};
-use crate::middleware::{error_pages, request_context, security_headers};
-use crate::rate_limit::limit_form_posts;
-use crate::session::load_session;
+use crate::middleware::{
+    error_pages, limit_form_posts, load_session, request_context, security_headers,
+};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -20,12 +20,10 @@ use tower_http::limit::RequestBodyLimitLayer;
 /// security headers, the error pages, the panic catcher, the body limit; then the probes
 /// and static files directly, or the page routes behind the rate limit and the session.
 pub(crate) fn build(state: AppState, config: &WebConfig) -> Router {
+    let timeline = || get(blog::index).post(blog::publish);
     let pages = Router::new()
-        .route(routes::ROOT.pattern(), get(blog::index).post(blog::publish))
-        .route(
-            routes::INDEX.pattern(),
-            get(blog::index).post(blog::publish),
-        )
+        .route(routes::ROOT.pattern(), timeline())
+        .route(routes::INDEX.pattern(), timeline())
         .route(routes::EXPLORE.pattern(), get(blog::explore))
         .route(routes::USER.pattern(), get(blog::user))
         .route(routes::FOLLOW.pattern(), post(blog::follow))

@@ -1,12 +1,11 @@
 //! The session: who is logged in (and under which session epoch), the CSRF token, flash
 //! messages and, during a password reset, the reset token. It lives in an encrypted cookie
-//! (see [`codec`]); [`Session`] is the per-request handle handlers change.
+//! (see [`codec`]); [`Session`] is the per-request handle handlers change, and [`Visitor`]
+//! the user the session layer found for the request.
 
 mod codec;
-mod layer;
 
-pub(crate) use codec::SessionCodec;
-pub(crate) use layer::load_session;
+pub(crate) use codec::{SessionCodec, append_set_cookie};
 
 use microblog_domain::User;
 use serde::{Deserialize, Serialize};
@@ -18,6 +17,10 @@ use time::OffsetDateTime;
 const MAX_FLASHES: usize = 4;
 /// Random bytes in a CSRF token (160 bits).
 const CSRF_BYTES: usize = 20;
+
+/// The user the session layer found for this request, if any (a request extension).
+#[derive(Clone, Debug)]
+pub(crate) struct Visitor(pub(crate) Option<User>);
 
 /// What the cookie carries. Short field names keep the cookie small.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

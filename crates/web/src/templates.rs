@@ -3,7 +3,7 @@
 
 mod url_for;
 
-use crate::StartupError;
+use crate::config::StartupError;
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 /// Every page template, with its embedded source.
@@ -161,7 +161,7 @@ mod tests {
         let form = FormView::new()
             .with("username", "susan")
             .with("post", "hi")
-            .form_error(crate::render::FORM_EXPIRED);
+            .form_error(crate::forms::FORM_EXPIRED);
         context! {
             title => "Title",
             message => "message",

@@ -2,9 +2,10 @@
 
 use crate::error::WebError;
 use crate::extract::Web;
+use crate::forms::FORM_EXPIRED;
 use crate::forms::{FormView, LoginForm, MUST_EQUAL_PASSWORD, PageQuery, RegisterForm};
 use crate::links;
-use crate::render::{FORM_EXPIRED, found};
+use crate::render::found;
 use crate::session::FlashLevel;
 use axum::Form;
 use axum::extract::Query;

@@ -2,8 +2,9 @@
 
 use crate::error::WebError;
 use crate::extract::{LoggedIn, Web};
+use crate::forms::FORM_EXPIRED;
 use crate::forms::{EditProfileForm, FormView};
-use crate::render::{FORM_EXPIRED, found};
+use crate::render::found;
 use crate::session::FlashLevel;
 use axum::Form;
 use axum::http::StatusCode;

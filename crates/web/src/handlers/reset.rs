@@ -3,8 +3,10 @@
 
 use crate::error::WebError;
 use crate::extract::Web;
+use crate::forms::FORM_EXPIRED;
 use crate::forms::{FormView, MUST_EQUAL_PASSWORD, ResetPasswordForm, ResetRequestForm};
-use crate::render::{FORM_EXPIRED, found, private_page, see_other};
+use crate::headers::private_page;
+use crate::render::{found, see_other};
 use crate::session::FlashLevel;
 use axum::Form;
 use axum::extract::Path;

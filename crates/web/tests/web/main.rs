@@ -4,6 +4,7 @@
 mod auth;
 mod blog;
 mod csrf;
+mod layers;
 mod reset;
 mod routes;
 mod security;
