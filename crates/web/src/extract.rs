@@ -1,17 +1,20 @@
-//! Extractors: [`Web`] (state, session, maybe a user) and [`LoggedIn`] (a user is required;
-//! anonymous visitors are sent to `/login?next=...`).
+//! The extractors that carry the site's rules, so that a handler cannot be written without
+//! them: [`Web`] for pages open to everyone, [`Guest`] and [`PrivateGuest`] for logged-out-only
+//! pages, [`CurrentUser`] for pages that need a login, and [`CsrfForm`] for every form post,
+//! whose token is checked before the handler runs.
+
+mod csrf;
+mod guards;
 
 pub(crate) use crate::render::Web;
+pub(crate) use csrf::{CsrfForm, CsrfProtected};
+pub(crate) use guards::{CurrentUser, Guest, PrivateGuest};
 
 use crate::error::WebError;
-use crate::render::found;
-use crate::session::{FlashLevel, Session, Visitor};
+use crate::session::{Session, Visitor};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
-use microblog_domain::User;
-use microblog_routes::{ROOT, login_with_next};
 
 /// The state, the session and the visitor's user, as the session layer left them in the
 /// request's extensions.
@@ -33,33 +36,5 @@ impl FromRequestParts<AppState> for Web {
             session,
             user,
         })
-    }
-}
-
-/// A page that requires login (Flask-Login's `@login_required`).
-pub(crate) struct LoggedIn {
-    pub(crate) web: Web,
-    pub(crate) user: User,
-}
-
-impl FromRequestParts<AppState> for LoggedIn {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let web = Web::from_request_parts(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        match web.user.clone() {
-            Some(user) => Ok(Self { web, user }),
-            None => {
-                web.session
-                    .flash(FlashLevel::Info, "Please log in to access this page.");
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map_or(ROOT.path(), |pq| pq.as_str());
-                Err(found(&login_with_next(Some(next))))
-            }
-        }
     }
 }

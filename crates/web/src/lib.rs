@@ -3,7 +3,8 @@
 //! headers, per-IP rate limits and minijinja pages.
 //!
 //! The crate receives the domain's services ([`Services`]) and never touches storage or mail
-//! itself: a handler parses the form into value objects, calls a service, then renders or
+//! itself: a handler's guard and form extractors apply the site's rules (login required or
+//! forbidden, a matching CSRF token), then the handler calls a service, then renders or
 //! redirects.
 //!
 //! Every URL comes from the route table, `microblog_routes`: the router registers its

@@ -4,6 +4,7 @@
 mod auth;
 mod blog;
 mod csrf;
+mod guards;
 mod layers;
 mod reset;
 mod routes;
