@@ -15,8 +15,11 @@ use time::OffsetDateTime;
 const AUDIENCE: &str = "microblog:reset_password";
 const MAX_TOKEN_LENGTH: usize = 1024;
 
-/// A signed reset token, as it appears in the link.
-#[derive(Clone, PartialEq, Eq)]
+/// A signed reset token, as it appears in the link. Serialized as its text, so the web layer
+/// can take it from a path and keep it in the session; holding one says nothing about its
+/// validity until [`ResetTokens::verify`] said so.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct ResetToken(String);
 
 impl ResetToken {

@@ -160,7 +160,7 @@ async fn log_in(
     name: &str,
 ) -> Result<HeaderValue, Box<dyn std::error::Error>> {
     let peer = SocketAddr::from(([127, 0, 0, 1], 1));
-    let mut request = Request::get("/login").body(Body::empty())?;
+    let mut request = Request::get(microblog_routes::LOGIN.path()).body(Body::empty())?;
     request
         .extensions_mut()
         .insert(axum::extract::ConnectInfo(peer));
@@ -175,7 +175,7 @@ async fn log_in(
         "username={name}&password={}&csrf_token={token}",
         PASSWORD.replace(' ', "+")
     );
-    let mut request = Request::post("/login")
+    let mut request = Request::post(microblog_routes::LOGIN.path())
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::COOKIE, cookie)
         .body(Body::from(form))?;

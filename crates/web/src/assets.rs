@@ -92,7 +92,7 @@ impl Assets {
 fn versioned(name: &str, content: &str) -> String {
     let digest = Md5::digest(content.as_bytes());
     let version: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    format!("/static/{name}?v={version}")
+    format!("{}?v={version}", microblog_routes::static_file(name))
 }
 
 #[cfg(test)]

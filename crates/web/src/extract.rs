@@ -1,26 +1,23 @@
-//! Extractors: [`Web`] (state, session, maybe a user) and [`LoggedIn`] (a user is required;
-//! anonymous visitors are sent to `/login?next=...`).
+//! The extractors that carry the site's rules, so that a handler cannot be written without
+//! them: [`Web`] for pages open to everyone, [`Guest`] and [`PrivateGuest`] for logged-out-only
+//! pages, [`CurrentUser`] for pages that need a login, and [`CsrfForm`] for every form post,
+//! whose token is checked before the handler runs.
+
+mod csrf;
+mod guards;
+
+pub(crate) use crate::render::Web;
+pub(crate) use csrf::{CsrfForm, CsrfProtected};
+pub(crate) use guards::{CurrentUser, Guest, PrivateGuest};
 
 use crate::error::WebError;
-use crate::links;
-use crate::session::{FlashLevel, Session};
+use crate::session::{Session, Visitor};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
-use microblog_domain::User;
 
-/// The user the session layer found for this request, if any.
-#[derive(Clone, Debug)]
-pub(crate) struct CurrentUser(pub(crate) Option<User>);
-
-/// What every page handler works with.
-pub(crate) struct Web {
-    pub(crate) state: AppState,
-    pub(crate) session: Session,
-    pub(crate) user: Option<User>,
-}
-
+/// The state, the session and the visitor's user, as the session layer left them in the
+/// request's extensions.
 impl FromRequestParts<AppState> for Web {
     type Rejection = WebError;
 
@@ -32,37 +29,12 @@ impl FromRequestParts<AppState> for Web {
             .ok_or(WebError::NoSession)?;
         let user = parts
             .extensions
-            .get::<CurrentUser>()
-            .and_then(|current| current.0.clone());
+            .get::<Visitor>()
+            .and_then(|visitor| visitor.0.clone());
         Ok(Self {
             state: state.clone(),
             session,
             user,
         })
-    }
-}
-
-/// A page that requires login (Flask-Login's `@login_required`).
-pub(crate) struct LoggedIn {
-    pub(crate) web: Web,
-    pub(crate) user: User,
-}
-
-impl FromRequestParts<AppState> for LoggedIn {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let web = Web::from_request_parts(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        match web.user.clone() {
-            Some(user) => Ok(Self { web, user }),
-            None => {
-                web.session
-                    .flash(FlashLevel::Info, "Please log in to access this page.");
-                let next = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-                Err(crate::render::found(&links::login_url(Some(next))))
-            }
-        }
     }
 }

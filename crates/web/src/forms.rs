@@ -1,6 +1,15 @@
-//! The forms as posted (field names as in the tutorial) and [`FormView`], what a template
-//! needs to redraw a form: the values to keep and the errors beside each field.
+//! The forms: [`posted`] holds each form as posted (field names as in the tutorial) and how it
+//! parses into domain values; [`FormView`] is what a template needs to redraw a form (the
+//! values to keep and the errors beside each field); [`PageQuery`] is `?page=` and `?next=`.
 
+mod posted;
+
+pub(crate) use posted::{
+    EditProfileForm, FollowButton, LoginForm, PostForm, RegisterForm, ResetPasswordForm,
+    ResetRequestForm,
+};
+
+use crate::links;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -8,78 +17,23 @@ use std::collections::BTreeMap;
 pub(crate) const REQUIRED: &str = "This field is required.";
 /// WTForms' `EqualTo('password')` message.
 pub(crate) const MUST_EQUAL_PASSWORD: &str = "Field must be equal to password.";
-
-/// `/login`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct LoginForm {
-    pub(crate) username: String,
-    pub(crate) password: String,
-    pub(crate) remember_me: String,
-    pub(crate) csrf_token: String,
-}
-
-/// `/register`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct RegisterForm {
-    pub(crate) username: String,
-    pub(crate) email: String,
-    pub(crate) password: String,
-    pub(crate) password2: String,
-    pub(crate) csrf_token: String,
-}
-
-/// `/index`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct PostForm {
-    pub(crate) post: String,
-    pub(crate) csrf_token: String,
-}
-
-/// `/edit_profile`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct EditProfileForm {
-    pub(crate) username: String,
-    pub(crate) about_me: String,
-    pub(crate) csrf_token: String,
-}
-
-/// `/reset_password_request`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct ResetRequestForm {
-    pub(crate) email: String,
-    pub(crate) csrf_token: String,
-}
-
-/// `/reset_password`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct ResetPasswordForm {
-    pub(crate) password: String,
-    pub(crate) password2: String,
-    pub(crate) csrf_token: String,
-}
-
-/// Follow, unfollow and logout buttons: nothing but the token.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(crate) struct ButtonForm {
-    pub(crate) csrf_token: String,
-}
+/// What a form says when its CSRF token did not match.
+pub(crate) const FORM_EXPIRED: &str = "The form expired. Please try again.";
 
 /// `?page=` (anything unparsable is page 1, as Flask's `type=int` does) and `?next=`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct PageQuery {
     page: Option<String>,
-    pub(crate) next: Option<String>,
+    next: Option<String>,
 }
 
 impl PageQuery {
+    /// `?next=`, if it is a path on this site (see [`links::local_path`]).
+    pub(crate) fn local_next(&self) -> Option<String> {
+        self.next.as_deref().and_then(links::local_path)
+    }
+
     pub(crate) fn page(&self) -> u32 {
         self.page
             .as_deref()
@@ -115,6 +69,12 @@ impl FormView {
             .entry(name)
             .or_default()
             .push(message.to_string());
+    }
+
+    /// The form with `message` beside the field `name`.
+    pub(crate) fn with_error(mut self, name: &'static str, message: impl ToString) -> Self {
+        self.field_error(name, message);
+        self
     }
 
     /// Puts `message` at the top of the form.

@@ -3,24 +3,38 @@
 //! headers, per-IP rate limits and minijinja pages.
 //!
 //! The crate receives the domain's services ([`Services`]) and never touches storage or mail
-//! itself: a handler parses the form into value objects, calls a service, then renders or
+//! itself: a handler's guard and form extractors apply the site's rules (login required or
+//! forbidden, a matching CSRF token), then the handler calls a service, then renders or
 //! redirects.
 //!
-//! Routes (the tutorial's): `/` and `/index` (timeline, post form), `/explore`,
-//! `/user/<username>`, `POST /follow/<username>`, `POST /unfollow/<username>`,
-//! `/edit_profile`, `/login`, `/logout`, `/register`, `/reset_password_request`,
-//! `/reset_password/<token>` (moves the token into the session, then 303 to the token-free
-//! `/reset_password`); plus `/healthz`, `/readyz` and `/static/<file>`.
+//! Every URL comes from the route table, `microblog_routes`: the router registers its
+//! patterns, handlers redirect to them, templates link with `url_for(name, **params)`, and
+//! the rate limiter and log redaction take their paths from it.
 //!
 //! Templates live in `templates/*.html` and the stylesheet in `static/`: compiled into
 //! release builds, read from disk (and reloaded on change) in debug builds. To look at the
 //! pages with sample data: `cargo run -p microblog-web --example preview`.
+//!
+//! # Layers
+//!
+//! Modules only use modules below them (`use crate::...` never points up):
+//!
+//! 1. Foundations, each using at most the ones listed before it: `config` (what the
+//!    application is built from), `error`, `headers`, `links`, `forms`, `views`, `assets`,
+//!    `rate_limit`, `session`, `templates`.
+//! 2. `state`: the shared [`AppState`](state::AppState).
+//! 3. `render`: `Web` and turning templates into responses.
+//! 4. `middleware` and `extract` (the guards and the CSRF-checked form).
+//! 5. `handlers`.
+//! 6. `router`, then this file.
 
 mod assets;
+mod config;
 mod error;
 mod extract;
 mod forms;
 mod handlers;
+mod headers;
 mod links;
 mod middleware;
 mod rate_limit;
@@ -31,91 +45,7 @@ mod state;
 mod templates;
 mod views;
 
-use async_trait::async_trait;
-use microblog_domain::SecretKey;
-use microblog_domain::services::{
-    Alerts, Blog, ForgotPassword, PasswordReset, Profile, Registration, Sessions, SignIn,
-};
-use std::sync::Arc;
-
-/// The domain services the pages call, one per use case.
-#[derive(Clone)]
-pub struct Services {
-    /// `/register`.
-    pub registration: Registration,
-    /// `/login`.
-    pub sign_in: SignIn,
-    /// The user behind each request's session.
-    pub sessions: Sessions,
-    /// `/reset_password_request`.
-    pub forgot_password: ForgotPassword,
-    /// `/reset_password/<token>` and `/reset_password`.
-    pub password_reset: PasswordReset,
-    /// `/edit_profile`.
-    pub profile: Profile,
-    /// Posts, timelines, profiles, following.
-    pub blog: Blog,
-    /// The throttled "Microblog Failure" email on a server error.
-    pub alerts: Alerts,
-    /// What `/readyz` asks.
-    pub readiness: Arc<dyn Readiness>,
-}
-
-/// Whether the service can take traffic: the database is reachable and its migrations are
-/// current. Called by `/readyz` on every probe, so it must be cheap.
-#[async_trait]
-pub trait Readiness: Send + Sync {
-    /// `Ok(())` when ready.
-    ///
-    /// # Errors
-    /// A short reason (shown in the 503 answer of `/readyz`, so no secrets) when not ready.
-    async fn check(&self) -> Result<(), String>;
-}
-
-/// How the web layer behaves.
-#[derive(Clone, Debug)]
-pub struct WebConfig {
-    /// The master secret; the session cookie key is derived from it.
-    pub secret_key: SecretKey,
-    /// `BASE_URL`. When it starts with `https://` cookies are `Secure` and HSTS is sent.
-    pub base_url: String,
-    /// Per-IP limit on `POST /login`, `/register` and `/reset_password_request`, as requests
-    /// per minute with a burst of the same size. `0` turns the limit off.
-    pub rate_limit_per_minute: u32,
-    /// Take the client IP from the last `X-Forwarded-For` hop (set only behind a reverse
-    /// proxy that appends it; otherwise clients could pick their own rate-limit key).
-    pub trust_forwarded_for: bool,
-    /// Larger request bodies are answered with 413.
-    pub max_body_bytes: usize,
-}
-
-impl WebConfig {
-    /// The defaults for everything but the secret: `http://127.0.0.1:5000`, 20 requests per
-    /// minute, no proxy, 64 KiB bodies.
-    pub fn new(secret_key: SecretKey) -> Self {
-        Self {
-            secret_key,
-            base_url: "http://127.0.0.1:5000".to_owned(),
-            rate_limit_per_minute: 20,
-            trust_forwarded_for: false,
-            max_body_bytes: 64 * 1024,
-        }
-    }
-}
-
-/// The router could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    /// A page template is missing or does not parse.
-    #[error("page template {name} failed to load")]
-    Template {
-        /// The template's file name.
-        name: &'static str,
-        /// What minijinja reported.
-        #[source]
-        source: minijinja::Error,
-    },
-}
+pub use config::{Readiness, Services, StartupError, WebConfig};
 
 /// Builds the whole application. Serve it with
 /// `axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())` so the

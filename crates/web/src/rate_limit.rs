@@ -1,23 +1,13 @@
-//! Per-IP rate limits on the forms that cost a password hash or an email: `POST /login`,
-//! `/register` and `/reset_password_request`. A token bucket per client (IPv6 clients by
-//! their /64), refilled continuously; idle buckets are swept so the map cannot grow without
-//! bound.
+//! The per-IP rate limiter of the forms that cost a password hash or an email: a token
+//! bucket per client (IPv6 clients by their /64), refilled continuously; idle buckets are
+//! swept so the map cannot grow without bound. (`middleware::limits` applies it.)
 
-use crate::render::bare_page;
-use crate::state::AppState;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
-use axum::response::Response;
-use minijinja::context;
+use axum::http::HeaderMap;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-/// The limited form targets.
-const LIMITED: &[&str] = &["/login", "/register", "/reset_password_request"];
 /// Beyond this many tracked clients, new clients pass unmetered (and a warning is logged)
 /// rather than the map growing further.
 const MAX_CLIENTS: usize = 100_000;
@@ -143,44 +133,10 @@ pub(crate) fn client_ip(
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
-/// Answers 429 with a friendly page (and `Retry-After`) when a client posts the limited
-/// forms too often.
-pub(crate) async fn limit_form_posts(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if request.method() != Method::POST || !LIMITED.contains(&request.uri().path()) {
-        return next.run(request).await;
-    }
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0);
-    let ip = client_ip(request.headers(), peer, state.behind_proxy);
-    match state.limiter.check(ip, Instant::now()) {
-        Ok(()) => next.run(request).await,
-        Err(wait) => {
-            tracing::warn!(client = %ip, path = request.uri().path(), "rate limit exceeded");
-            let seconds = wait.as_secs().max(1);
-            let context = context! {
-                title => "Slow down",
-                message => format!(
-                    "Too many attempts from your network. Please wait {seconds} second{} and try again.",
-                    if seconds == 1 { "" } else { "s" }
-                ),
-            };
-            let mut page = bare_page(&state, StatusCode::TOO_MANY_REQUESTS, "error.html", context);
-            page.headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(seconds));
-            page
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     const A: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
     const B: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2));

@@ -1,16 +1,26 @@
-//! Turning templates into responses: full pages (with the user, flash messages and the CSRF
-//! token), bare error pages for the middleware, and redirects.
+//! Turning templates into responses: [`Web`], what a page handler works with, renders full
+//! pages (with the user, flash messages and the CSRF token); [`bare_page`] renders error
+//! pages for the middleware; [`found`] and [`see_other`] redirect.
 
 use crate::error::WebError;
-use crate::extract::Web;
-use crate::middleware::CSP_FIRST_PARTY;
+use crate::forms::FORM_EXPIRED;
+use crate::session::Session;
 use crate::state::AppState;
 use crate::views::UserView;
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, LOCATION, REFERRER_POLICY};
+use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use microblog_domain::User;
 use minijinja::context;
 use minijinja::value::{Serde, Value};
+
+/// What every page handler works with: the shared state, the request's session and the
+/// logged-in user, if any. Handlers get it from a guard (`extract`).
+pub(crate) struct Web {
+    pub(crate) state: AppState,
+    pub(crate) session: Session,
+    pub(crate) user: Option<User>,
+}
 
 impl Web {
     /// Renders `template` with 200 OK.
@@ -32,10 +42,11 @@ impl Web {
             .into_iter()
             .map(|flash| context! { level => Serde(flash.level), message => flash.message })
             .collect();
+        let csrf_token = self.session.csrf_token()?;
         let base = context! {
             current_user => self.user.as_ref().map(|user| Serde(UserView::new(user))),
             flashes => flashes,
-            csrf_token => self.session.csrf_token()?,
+            csrf_token => csrf_token.as_str(),
             css_url => self.state.assets.css_url(),
         };
         let html = self
@@ -60,9 +71,6 @@ impl Web {
         self.page_with_status(StatusCode::BAD_REQUEST, "error.html", context)
     }
 }
-
-/// What a form says when its CSRF token did not match.
-pub(crate) const FORM_EXPIRED: &str = "The form expired. Please try again.";
 
 /// An error page without session or user, for the middleware (429, 413, 405, 500). If even
 /// the template fails, a plain-text answer with the same status.
@@ -96,21 +104,7 @@ pub(crate) fn see_other(url: &str) -> Response {
 }
 
 fn redirect(status: StatusCode, url: &str) -> Response {
-    match HeaderValue::from_str(url) {
-        Ok(location) => (status, [(LOCATION, location)]).into_response(),
-        Err(_) => (status, [(LOCATION, HeaderValue::from_static("/index"))]).into_response(),
-    }
-}
-
-/// Marks a response of the password-reset pages: no `Referer` leaves them, nothing is
-/// cached, and no third-party resource is allowed.
-pub(crate) fn private_page(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP_FIRST_PARTY),
-    );
-    response
+    let location = HeaderValue::from_str(url)
+        .unwrap_or_else(|_| HeaderValue::from_static(microblog_routes::INDEX.path()));
+    (status, [(LOCATION, location)]).into_response()
 }

@@ -1,16 +1,18 @@
-//! The routes (the tutorial's URLs) and the middleware stack around them.
+//! The routes (patterns from the route table, `microblog_routes`) and the middleware stack
+//! around them.
 
-use crate::WebConfig;
+use crate::config::WebConfig;
 use crate::error::panic_response;
 use crate::handlers::{auth, blog, profile, reset, system};
-use crate::middleware::{error_pages, request_context, security_headers};
-use crate::rate_limit::limit_form_posts;
-use crate::session::load_session;
+use crate::middleware::{
+    error_pages, limit_form_posts, load_session, request_context, security_headers,
+};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
+use microblog_routes as routes;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -18,36 +20,46 @@ use tower_http::limit::RequestBodyLimitLayer;
 /// security headers, the error pages, the panic catcher, the body limit; then the probes
 /// and static files directly, or the page routes behind the rate limit and the session.
 pub(crate) fn build(state: AppState, config: &WebConfig) -> Router {
+    let timeline = || get(blog::index).post(blog::publish);
     let pages = Router::new()
-        .route("/", get(blog::index).post(blog::publish))
-        .route("/index", get(blog::index).post(blog::publish))
-        .route("/explore", get(blog::explore))
-        .route("/user/{username}", get(blog::user))
-        .route("/follow/{username}", post(blog::follow))
-        .route("/unfollow/{username}", post(blog::unfollow))
+        .route(routes::ROOT.pattern(), timeline())
+        .route(routes::INDEX.pattern(), timeline())
+        .route(routes::EXPLORE.pattern(), get(blog::explore))
+        .route(routes::USER.pattern(), get(blog::user))
+        .route(routes::FOLLOW.pattern(), post(blog::follow))
+        .route(routes::UNFOLLOW.pattern(), post(blog::unfollow))
         .route(
-            "/edit_profile",
+            routes::EDIT_PROFILE.pattern(),
             get(profile::edit_profile).post(profile::save_profile),
         )
-        .route("/login", get(auth::login_form).post(auth::login))
-        .route("/logout", get(auth::logout))
-        .route("/register", get(auth::register_form).post(auth::register))
         .route(
-            "/reset_password_request",
+            routes::LOGIN.pattern(),
+            get(auth::login_form).post(auth::login),
+        )
+        .route(routes::LOGOUT.pattern(), get(auth::logout))
+        .route(
+            routes::REGISTER.pattern(),
+            get(auth::register_form).post(auth::register),
+        )
+        .route(
+            routes::RESET_PASSWORD_REQUEST.pattern(),
             get(reset::request_form).post(reset::request),
         )
-        .route("/reset_password", get(reset::reset_form).post(reset::reset))
         .route(
-            "/reset_password/{token}",
+            routes::RESET_PASSWORD.pattern(),
+            get(reset::reset_form).post(reset::reset),
+        )
+        .route(
+            routes::RESET_PASSWORD_TOKEN.pattern(),
             get(reset::follow_link).post(reset::reset_with_token),
         )
         .fallback(system::not_found)
         .layer(from_fn_with_state(state.clone(), load_session))
         .layer(from_fn_with_state(state.clone(), limit_form_posts));
     Router::new()
-        .route("/healthz", get(system::healthz))
-        .route("/readyz", get(system::readyz))
-        .route("/static/{file}", get(system::static_file))
+        .route(routes::HEALTHZ.pattern(), get(system::healthz))
+        .route(routes::READYZ.pattern(), get(system::readyz))
+        .route(routes::STATIC.pattern(), get(system::static_file))
         .merge(pages)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))

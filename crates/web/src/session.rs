@@ -1,23 +1,25 @@
 //! The session: who is logged in (and under which session epoch), the CSRF token, flash
 //! messages and, during a password reset, the reset token. It lives in an encrypted cookie
-//! (see [`codec`]); [`Session`] is the per-request handle handlers change.
+//! (see [`codec`]); [`Session`] is the per-request handle handlers change, and [`Visitor`]
+//! the user the session layer found for the request.
 
 mod codec;
-mod layer;
+mod csrf;
 
-pub(crate) use codec::SessionCodec;
-pub(crate) use layer::load_session;
+pub(crate) use codec::{SessionCodec, append_set_cookie};
+pub(crate) use csrf::CsrfToken;
 
-use microblog_domain::User;
+use microblog_domain::{ResetToken, User};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 
 /// At most this many flash messages wait for the next page (keeps the cookie small).
 const MAX_FLASHES: usize = 4;
-/// Random bytes in a CSRF token (160 bits).
-const CSRF_BYTES: usize = 20;
+
+/// The user the session layer found for this request, if any (a request extension).
+#[derive(Clone, Debug)]
+pub(crate) struct Visitor(pub(crate) Option<User>);
 
 /// What the cookie carries. Short field names keep the cookie small.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,11 +27,11 @@ pub(crate) struct SessionData {
     #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
     pub(crate) user: Option<SessionUser>,
     #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
-    pub(crate) csrf: Option<String>,
+    pub(crate) csrf: Option<CsrfToken>,
     #[serde(rename = "f", default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) flashes: Vec<Flash>,
     #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
-    pub(crate) reset_token: Option<String>,
+    pub(crate) reset_token: Option<ResetToken>,
     /// "Remember me": the cookie outlives the browser session.
     #[serde(rename = "p", default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) persistent: bool,
@@ -164,29 +166,26 @@ impl Session {
     ///
     /// # Errors
     /// When the operating system has no random bytes to give.
-    pub(crate) fn csrf_token(&self) -> Result<String, getrandom::Error> {
+    pub(crate) fn csrf_token(&self) -> Result<CsrfToken, getrandom::Error> {
         if let Some(token) = &self.lock().data.csrf {
             return Ok(token.clone());
         }
-        let token = random_hex(CSRF_BYTES)?;
+        let token = CsrfToken::random()?;
         self.change(|data| data.csrf = Some(token.clone()));
         Ok(token)
     }
 
     /// Whether `submitted` is this session's CSRF token (compared in constant time). A
     /// session without a token accepts nothing.
-    pub(crate) fn csrf_matches(&self, submitted: &str) -> bool {
-        match &self.lock().data.csrf {
-            Some(token) => bool::from(token.as_bytes().ct_eq(submitted.as_bytes())),
-            None => false,
-        }
+    pub(crate) fn csrf_matches(&self, submitted: &CsrfToken) -> bool {
+        self.lock().data.csrf.as_ref() == Some(submitted)
     }
 
-    pub(crate) fn reset_token(&self) -> Option<String> {
+    pub(crate) fn reset_token(&self) -> Option<ResetToken> {
         self.lock().data.reset_token.clone()
     }
 
-    pub(crate) fn set_reset_token(&self, token: String) {
+    pub(crate) fn set_reset_token(&self, token: ResetToken) {
         self.change(|data| data.reset_token = Some(token));
     }
 
@@ -236,13 +235,17 @@ mod tests {
     #[test]
     fn csrf_token_is_stable_and_checked_exactly() {
         let session = Session::new(SessionData::default());
-        assert!(!session.csrf_matches(""), "no token yet: nothing matches");
+        let submitted = CsrfToken::submitted;
+        assert!(
+            !session.csrf_matches(&submitted("")),
+            "no token yet: nothing matches"
+        );
         let token = session.csrf_token().unwrap();
-        assert_eq!(token.len(), CSRF_BYTES * 2);
+        assert_eq!(token.as_str().len(), 40);
         assert_eq!(session.csrf_token().unwrap(), token);
         assert!(session.csrf_matches(&token));
-        assert!(!session.csrf_matches(&token[1..]));
-        assert!(!session.csrf_matches(""));
+        assert!(!session.csrf_matches(&submitted(&token.as_str()[1..])));
+        assert!(!session.csrf_matches(&submitted("")));
     }
 
     #[test]

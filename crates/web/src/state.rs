@@ -1,10 +1,10 @@
 //! `AppState`: what every handler and middleware shares (cheap to clone).
 
 use crate::assets::Assets;
+use crate::config::{Readiness, Services, StartupError, WebConfig};
 use crate::rate_limit::RateLimiter;
 use crate::session::SessionCodec;
 use crate::templates::Templates;
-use crate::{Readiness, Services, StartupError, WebConfig};
 use microblog_domain::services::{
     Alerts, Blog, ForgotPassword, PasswordReset, Profile, Registration, Sessions, SignIn,
 };

@@ -1,6 +1,9 @@
-//! The page templates: embedded in release builds, read (and reloaded) from disk in debug builds.
+//! The page templates: embedded in release builds, read (and reloaded) from disk in debug
+//! builds. They link to routes by name with [`url_for`](url_for::url_for).
 
-use crate::StartupError;
+mod url_for;
+
+use crate::config::StartupError;
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 /// Every page template, with its embedded source.
@@ -38,9 +41,9 @@ const PAGES: &[(&str, &str)] = &[
     ("error.html", include_str!("../../../templates/error.html")),
 ];
 
-/// The minijinja environment with HTML auto-escaping (by the `.html` extension) and
-/// semi-strict undefined values, so a typo in a template fails loudly instead of printing
-/// nothing.
+/// The minijinja environment with HTML auto-escaping (by the `.html` extension),
+/// semi-strict undefined values (so a typo in a template fails loudly instead of printing
+/// nothing) and `url_for`.
 pub(crate) struct Templates {
     env: Environment<'static>,
 }
@@ -82,6 +85,7 @@ impl Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_formatter(microblog_templating::html_formatter);
+        env.add_function("url_for", url_for::url_for);
         env
     }
 
@@ -102,7 +106,9 @@ impl Templates {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::forms::FormView;
     use minijinja::context;
+    use minijinja::value::Serde;
 
     #[test]
     fn every_page_loads_and_escapes_html() {
@@ -137,6 +143,85 @@ mod tests {
             html.contains("href=\"/x&quot; onmouseover=&#x27;alert(1)&#x27; a=&quot;&amp;\""),
             "{html}"
         );
+    }
+
+    /// What the handlers pass, with each page's optional parts present or absent.
+    fn sample_context(signed_in: bool, own_profile: bool, follows: bool) -> Value {
+        let someone = context! {
+            username => "zoë x",
+            avatar => "https://www.gravatar.com/avatar/0?d=identicon&s=128",
+            about_me => "about",
+            last_seen => "2024-05-01 12:00 UTC",
+            last_seen_iso => "2024-05-01T12:00:00Z",
+        };
+        let post = context! {
+            body => "hello", author => "zoë x", avatar => "a.png",
+            when => "just now", when_full => "2024-05-01 12:00 UTC", when_iso => "2024-05-01T12:00:00Z",
+        };
+        let form = FormView::new()
+            .with("username", "susan")
+            .with("post", "hi")
+            .form_error(crate::forms::FORM_EXPIRED);
+        context! {
+            title => "Title",
+            message => "message",
+            request_id => "abc",
+            css_url => "/static/style.css?v=1",
+            csrf_token => "token",
+            flashes => vec![context! { level => "info", message => "flash" }],
+            current_user => signed_in.then_some(someone.clone()),
+            user => someone,
+            show_form => signed_in,
+            is_self => own_profile,
+            viewer_follows => follows,
+            followers => 1,
+            following => 2,
+            action => "/login?next=%2Fexplore",
+            form => Serde(form),
+            list => context! {
+                posts => vec![post],
+                newer_url => "/index?page=1",
+                older_url => "/index?page=3",
+            },
+        }
+    }
+
+    #[test]
+    fn every_page_renders_with_every_link_it_can_show() {
+        for templates in [Templates::load().unwrap(), Templates::embedded().unwrap()] {
+            for (name, _) in PAGES.iter().filter(|(name, _)| !name.starts_with('_')) {
+                for variant in [
+                    (true, true, false),
+                    (true, false, true),
+                    (false, false, false),
+                ] {
+                    let (signed_in, own_profile, follows) = variant;
+                    let context = sample_context(signed_in, own_profile, follows);
+                    let html = templates
+                        .render(name, context)
+                        .unwrap_or_else(|error| panic!("{name} {variant:?}: {error:#}"));
+                    assert!(html.contains("href=\"/index\""), "{name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_url_for_names_a_route_and_exactly_its_parameters() {
+        for (page, source) in PAGES {
+            for call in source.split("url_for(").skip(1) {
+                let args = &call[..call.find(')').expect("url_for( is closed")];
+                let mut parts = args.split(',').map(str::trim);
+                let name = parts.next().unwrap_or_default().trim_matches('\'');
+                let rule = microblog_routes::find(name)
+                    .unwrap_or_else(|| panic!("{page}: url_for({args}): no such route"));
+                let mut given: Vec<_> = parts.filter_map(|kw| kw.split('=').next()).collect();
+                let mut wanted: Vec<_> = rule.params().collect();
+                given.sort_unstable();
+                wanted.sort_unstable();
+                assert_eq!(given, wanted, "{page}: url_for({args})");
+            }
+        }
     }
 
     #[test]

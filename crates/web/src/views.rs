@@ -1,6 +1,6 @@
 //! What templates see: users, posts and pagination, flattened into serializable views.
+//! Links to users are the templates' own (`url_for('user', username=...)`).
 
-use crate::links;
 use md5::{Digest, Md5};
 use microblog_domain::{EmailAddress, Page, TimelinePost, User};
 use serde::Serialize;
@@ -16,7 +16,6 @@ const PROFILE_AVATAR: u32 = 128;
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct UserView {
     pub(crate) username: String,
-    pub(crate) url: String,
     pub(crate) avatar: String,
     pub(crate) about_me: String,
     pub(crate) last_seen: String,
@@ -27,7 +26,6 @@ impl UserView {
     pub(crate) fn new(user: &User) -> Self {
         Self {
             username: user.username.to_string(),
-            url: links::user_url(user.username.as_str()),
             avatar: gravatar(&user.email, PROFILE_AVATAR),
             about_me: user.about_me.as_str().to_owned(),
             last_seen: full_time(user.last_seen),
@@ -41,7 +39,6 @@ impl UserView {
 pub(crate) struct PostView {
     pub(crate) body: String,
     pub(crate) author: String,
-    pub(crate) author_url: String,
     pub(crate) avatar: String,
     pub(crate) when: String,
     pub(crate) when_full: String,
@@ -55,7 +52,6 @@ impl PostView {
         Self {
             body: post.post.body.as_str().to_owned(),
             author: post.author_username.to_string(),
-            author_url: links::user_url(post.author_username.as_str()),
             avatar: avatars.of(&post.author_email),
             when: relative_time(at, now),
             when_full: full_time(at),

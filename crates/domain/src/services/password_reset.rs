@@ -4,14 +4,14 @@ use super::{MailQueue, UnexpectedError, hashing, repo};
 use crate::email::EmailIntent;
 use crate::entities::User;
 use crate::ports::{Clock, PasswordHasher, UserRepository};
-use crate::reset_token::{ResetTokenError, ResetTokens};
+use crate::reset_token::{ResetToken, ResetTokenError, ResetTokens};
 use crate::values::Password;
 use std::sync::Arc;
 
 /// A new password for the holder of a reset link.
 #[derive(Clone, Debug)]
 pub struct ResetPasswordCommand {
-    pub token: String,
+    pub token: ResetToken,
     pub new_password: Password,
 }
 
@@ -60,10 +60,10 @@ impl PasswordReset {
     /// # Errors
     /// [`ResetPasswordError::InvalidToken`] for any unusable link, `Unexpected` on storage
     /// failure.
-    pub async fn verify(&self, token: &str) -> Result<User, ResetPasswordError> {
+    pub async fn verify(&self, token: &ResetToken) -> Result<User, ResetPasswordError> {
         let claims = self
             .tokens
-            .verify(token, self.clock.now())
+            .verify(token.as_str(), self.clock.now())
             .map_err(|error| {
                 let reason = match error {
                     ResetTokenError::Expired => "expired",

@@ -3,7 +3,7 @@
 use super::support::{AccountPorts, recording_outbox, t, tokens, user};
 use microblog_domain::services::{ResetPasswordCommand, ResetPasswordError};
 use microblog_domain::values::{EmailAddress, Password, PasswordHash};
-use microblog_domain::{EmailIntent, EmailKind, User, UserId};
+use microblog_domain::{EmailIntent, EmailKind, ResetToken, User, UserId};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,9 +11,9 @@ fn typed(address: &str) -> EmailAddress {
     EmailAddress::parse(address).unwrap()
 }
 
-fn command(token: &str) -> ResetPasswordCommand {
+fn command(token: &ResetToken) -> ResetPasswordCommand {
     ResetPasswordCommand {
-        token: token.to_owned(),
+        token: token.clone(),
         new_password: Password::parse("brand-new-password").unwrap(),
     }
 }
@@ -171,12 +171,7 @@ async fn a_valid_link_sets_the_password_ends_sessions_and_sends_a_notice() {
     let queued = Arc::new(Mutex::new(Vec::new()));
     ports.outbox = recording_outbox(Arc::clone(&queued));
 
-    let updated = ports
-        .reset()
-        .reset
-        .reset(command(token.as_str()))
-        .await
-        .unwrap();
+    let updated = ports.reset().reset.reset(command(&token)).await.unwrap();
 
     assert_eq!(updated.session_epoch, 4, "epoch bumped: other sessions end");
     let queued = queued.lock().unwrap();
@@ -202,7 +197,7 @@ async fn a_link_used_once_is_refused_the_second_time() {
     ports.hasher.expect_hash().never();
     ports.users.expect_replace_password_hash().never();
     ports.outbox.expect_enqueue().never();
-    let result = ports.reset().reset.reset(command(token.as_str())).await;
+    let result = ports.reset().reset.reset(command(&token)).await;
     assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
 }
 
@@ -214,17 +209,17 @@ async fn an_older_link_dies_when_a_newer_one_is_used() {
     let ports = ports_with(user(1, "susan", "$after-newer"));
     ports.clock.set(120);
     let accounts = ports.reset();
-    let verdict = |token: &str| {
+    let verdict = |token: &ResetToken| {
         let accounts = accounts.clone();
-        let token = token.to_owned();
+        let token = token.clone();
         async move { accounts.reset.verify(&token).await }
     };
     assert!(matches!(
-        verdict(older.as_str()).await,
+        verdict(&older).await,
         Err(ResetPasswordError::InvalidToken)
     ));
     assert!(matches!(
-        verdict(newer.as_str()).await,
+        verdict(&newer).await,
         Err(ResetPasswordError::InvalidToken)
     ));
 }
@@ -237,10 +232,10 @@ async fn a_link_expires_at_exactly_its_ttl() {
     let clock = ports.clock.clone();
     let accounts = ports.reset();
     clock.set(599);
-    assert!(accounts.reset.verify(token.as_str()).await.is_ok());
+    assert!(accounts.reset.verify(&token).await.is_ok());
     for seconds in [600, 601] {
         clock.set(seconds);
-        let result = accounts.reset.verify(token.as_str()).await;
+        let result = accounts.reset.verify(&token).await;
         assert!(
             matches!(result, Err(ResetPasswordError::InvalidToken)),
             "at {seconds}"
@@ -263,7 +258,7 @@ async fn of_two_concurrent_uses_the_loser_is_refused_without_a_notice() {
         .times(1)
         .returning(|_, _, _| Ok(false));
     ports.outbox.expect_enqueue().never();
-    let result = ports.reset().reset.reset(command(token.as_str())).await;
+    let result = ports.reset().reset.reset(command(&token)).await;
     assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
 }
 
@@ -272,7 +267,7 @@ async fn a_link_for_a_deleted_user_is_refused() {
     let token = tokens().issue(&user(1, "susan", "$old"), t(0));
     let mut ports = AccountPorts::new();
     ports.users.expect_by_id().returning(|_| Ok(None));
-    let result = ports.reset().reset.verify(token.as_str()).await;
+    let result = ports.reset().reset.verify(&token).await;
     assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
 }
 
@@ -282,7 +277,10 @@ async fn garbage_links_are_refused_without_touching_storage() {
     ports.users.expect_by_id().never();
     let accounts = ports.reset();
     for garbage in ["", "nope", "a.b.c"] {
-        let result = accounts.reset.verify(garbage).await;
+        let result = accounts
+            .reset
+            .verify(&ResetToken::from_link(garbage.to_owned()))
+            .await;
         assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
     }
 }

@@ -1,24 +1,23 @@
 //! The home timeline with its post form, explore, user pages, follow and unfollow.
 
 use crate::error::WebError;
-use crate::extract::{LoggedIn, Web};
-use crate::forms::{ButtonForm, FormView, PageQuery, PostForm};
-use crate::links;
-use crate::render::{FORM_EXPIRED, found};
+use crate::extract::{CsrfForm, CsrfProtected, CurrentUser, Web};
+use crate::forms::{FORM_EXPIRED, FollowButton, FormView, PageQuery, PostForm};
+use crate::render::found;
 use crate::session::FlashLevel;
 use crate::views::{PostList, UserView};
-use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use microblog_domain::services::FollowError;
-use microblog_domain::{Page, PostBody, TimelinePost, Username};
+use microblog_domain::{Page, TimelinePost, Username};
+use microblog_routes::{EXPLORE, INDEX};
 use minijinja::context;
 use minijinja::value::Serde;
 
 /// `GET /` and `GET /index`: the post form and the timeline of followed users.
 pub(crate) async fn index(
-    LoggedIn { web, user }: LoggedIn,
+    CurrentUser { web, user }: CurrentUser,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let posts = web.state.blog.timeline(user.id, query.page()).await?;
@@ -27,23 +26,30 @@ pub(crate) async fn index(
 
 /// `POST /` and `POST /index`: publishes a post.
 pub(crate) async fn publish(
-    LoggedIn { web, user }: LoggedIn,
-    Form(form): Form<PostForm>,
+    CurrentUser { web, user }: CurrentUser,
+    CsrfForm(form): CsrfForm<PostForm>,
 ) -> Result<Response, WebError> {
-    let mut view = FormView::new().with("post", &form.post);
-    if !web.session.csrf_matches(&form.csrf_token) {
-        let posts = web.state.blog.timeline(user.id, 1).await?;
-        let view = view.form_error(FORM_EXPIRED);
-        return index_page(&web, &posts, view, StatusCode::BAD_REQUEST);
-    }
-    let Some(body) = view.check("post", PostBody::parse(&form.post)) else {
-        let posts = web.state.blog.timeline(user.id, 1).await?;
-        return index_page(&web, &posts, view, StatusCode::OK);
+    let body = match form.body() {
+        Ok(body) => body,
+        Err(view) => {
+            let posts = web.state.blog.timeline(user.id, 1).await?;
+            return index_page(&web, &posts, view, StatusCode::OK);
+        }
     };
     web.state.blog.post(user.id, body).await?;
     web.session
         .flash(FlashLevel::Success, "Your post is now live!");
-    Ok(found("/index"))
+    Ok(found(INDEX.path()))
+}
+
+impl CsrfProtected for PostForm {
+    type Context = CurrentUser;
+
+    async fn expired(self, CurrentUser { web, user }: CurrentUser) -> Result<Response, WebError> {
+        let posts = web.state.blog.timeline(user.id, 1).await?;
+        let view = self.view().form_error(FORM_EXPIRED);
+        index_page(&web, &posts, view, StatusCode::BAD_REQUEST)
+    }
 }
 
 fn index_page(
@@ -56,28 +62,28 @@ fn index_page(
         title => "Home",
         show_form => true,
         form => Serde(form),
-        list => Serde(PostList::new(posts, "/index")),
+        list => Serde(PostList::new(posts, INDEX.path())),
     };
     web.page_with_status(status, "index.html", context)
 }
 
 /// `GET /explore`: every post.
 pub(crate) async fn explore(
-    LoggedIn { web, .. }: LoggedIn,
+    CurrentUser { web, .. }: CurrentUser,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let posts = web.state.blog.explore(query.page()).await?;
     let context = context! {
         title => "Explore",
         show_form => false,
-        list => Serde(PostList::new(&posts, "/explore")),
+        list => Serde(PostList::new(&posts, EXPLORE.path())),
     };
     web.page("index.html", context)
 }
 
 /// `GET /user/<username>`: a profile with its posts; 404 for unknown names.
 pub(crate) async fn user(
-    LoggedIn { web, user: viewer }: LoggedIn,
+    CurrentUser { web, user: viewer }: CurrentUser,
     Path(username): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
@@ -100,76 +106,82 @@ pub(crate) async fn user(
         following => profile.counts.following,
         is_self => profile.user.id == viewer.id,
         viewer_follows => profile.viewer_follows,
-        follow_url => links::follow_url("follow", name),
-        unfollow_url => links::follow_url("unfollow", name),
-        list => Serde(PostList::new(&profile.posts, &links::user_url(name))),
+        list => Serde(PostList::new(&profile.posts, &microblog_routes::user(name))),
     };
     web.page("user.html", context)
 }
 
 /// `POST /follow/<username>`.
 pub(crate) async fn follow(
-    LoggedIn { web, user }: LoggedIn,
-    Path(username): Path<String>,
-    Form(form): Form<ButtonForm>,
+    CurrentUser { web, user }: CurrentUser,
+    Path(raw): Path<String>,
+    CsrfForm(FollowButton {}): CsrfForm<FollowButton>,
 ) -> Result<Response, WebError> {
-    change_following(web, user.id, &username, &form, true).await
+    let Some(username) = parsed_name(&web, &raw) else {
+        return Ok(found(INDEX.path()));
+    };
+    let result = web.state.blog.follow(user.id, &username).await;
+    let done = (
+        FlashLevel::Success,
+        format!("You are following {username}!"),
+    );
+    following_changed(&web, &username, result.map(|()| done))
 }
 
 /// `POST /unfollow/<username>`.
 pub(crate) async fn unfollow(
-    LoggedIn { web, user }: LoggedIn,
-    Path(username): Path<String>,
-    Form(form): Form<ButtonForm>,
+    CurrentUser { web, user }: CurrentUser,
+    Path(raw): Path<String>,
+    CsrfForm(FollowButton {}): CsrfForm<FollowButton>,
 ) -> Result<Response, WebError> {
-    change_following(web, user.id, &username, &form, false).await
+    let Some(username) = parsed_name(&web, &raw) else {
+        return Ok(found(INDEX.path()));
+    };
+    let result = web.state.blog.unfollow(user.id, &username).await;
+    let done = (
+        FlashLevel::Info,
+        format!("You are not following {username}."),
+    );
+    following_changed(&web, &username, result.map(|()| done))
 }
 
-async fn change_following(
-    web: Web,
-    me: microblog_domain::UserId,
-    raw: &str,
-    form: &ButtonForm,
-    follow: bool,
-) -> Result<Response, WebError> {
-    if !web.session.csrf_matches(&form.csrf_token) {
-        return web.form_expired(&links::user_url(raw));
+impl CsrfProtected for FollowButton {
+    type Context = (Web, Path<String>);
+
+    async fn expired(self, (web, Path(username)): Self::Context) -> Result<Response, WebError> {
+        web.form_expired(&microblog_routes::user(&username))
     }
-    let Ok(username) = Username::parse(raw) else {
+}
+
+/// `raw` as a username; if it cannot be one, the "not found" flash.
+fn parsed_name(web: &Web, raw: &str) -> Option<Username> {
+    let parsed = Username::parse(raw).ok();
+    if parsed.is_none() {
         let shown: String = raw.chars().take(Username::MAX_CHARS).collect();
         web.session
             .flash(FlashLevel::Error, format!("User {shown} not found."));
-        return Ok(found("/index"));
-    };
-    let result = if follow {
-        web.state.blog.follow(me, &username).await
-    } else {
-        web.state.blog.unfollow(me, &username).await
-    };
-    let profile = links::user_url(username.as_str());
-    match result {
-        Ok(()) if follow => {
-            web.session.flash(
-                FlashLevel::Success,
-                format!("You are following {username}!"),
-            );
-            Ok(found(&profile))
-        }
-        Ok(()) => {
-            web.session.flash(
-                FlashLevel::Info,
-                format!("You are not following {username}."),
-            );
-            Ok(found(&profile))
-        }
+    }
+    parsed
+}
+
+/// The flash after a follow or unfollow (`done` when it worked), and back to the profile, or
+/// to the index when there is no such user.
+fn following_changed(
+    web: &Web,
+    username: &Username,
+    done: Result<(FlashLevel, String), FollowError>,
+) -> Result<Response, WebError> {
+    let profile = microblog_routes::user(username.as_str());
+    let (level, message, to) = match done {
+        Ok((level, message)) => (level, message, profile.as_str()),
         Err(error @ FollowError::UserNotFound(_)) => {
-            web.session.flash(FlashLevel::Error, error.to_string());
-            Ok(found("/index"))
+            (FlashLevel::Error, error.to_string(), INDEX.path())
         }
         Err(error @ (FollowError::CannotFollowSelf | FollowError::CannotUnfollowSelf)) => {
-            web.session.flash(FlashLevel::Error, error.to_string());
-            Ok(found(&profile))
+            (FlashLevel::Error, error.to_string(), profile.as_str())
         }
-        Err(FollowError::Unexpected(error)) => Err(error.into()),
-    }
+        Err(FollowError::Unexpected(error)) => return Err(error.into()),
+    };
+    web.session.flash(level, message);
+    Ok(found(to))
 }

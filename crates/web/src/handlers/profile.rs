@@ -1,20 +1,21 @@
 //! `/edit_profile`: change the username and the "about me" text.
 
 use crate::error::WebError;
-use crate::extract::{LoggedIn, Web};
-use crate::forms::{EditProfileForm, FormView};
-use crate::render::{FORM_EXPIRED, found};
+use crate::extract::{CsrfForm, CsrfProtected, CurrentUser, Web};
+use crate::forms::{EditProfileForm, FORM_EXPIRED, FormView};
+use crate::render::found;
 use crate::session::FlashLevel;
-use axum::Form;
 use axum::http::StatusCode;
 use axum::response::Response;
-use microblog_domain::services::{UpdateProfileCommand, UpdateProfileError};
-use microblog_domain::{AboutMe, Username};
+use microblog_domain::services::UpdateProfileError;
+use microblog_routes::EDIT_PROFILE;
 use minijinja::context;
 use minijinja::value::Serde;
 
 /// `GET /edit_profile`: the form, filled with the current values.
-pub(crate) async fn edit_profile(LoggedIn { web, user }: LoggedIn) -> Result<Response, WebError> {
+pub(crate) async fn edit_profile(
+    CurrentUser { web, user }: CurrentUser,
+) -> Result<Response, WebError> {
     let form = FormView::new()
         .with("username", user.username.as_str())
         .with("about_me", user.about_me.as_str());
@@ -23,32 +24,34 @@ pub(crate) async fn edit_profile(LoggedIn { web, user }: LoggedIn) -> Result<Res
 
 /// `POST /edit_profile`: saves the changes.
 pub(crate) async fn save_profile(
-    LoggedIn { web, user }: LoggedIn,
-    Form(form): Form<EditProfileForm>,
+    CurrentUser { web, user }: CurrentUser,
+    CsrfForm(form): CsrfForm<EditProfileForm>,
 ) -> Result<Response, WebError> {
-    let mut view = FormView::new()
-        .with("username", &form.username)
-        .with("about_me", &form.about_me);
-    if !web.session.csrf_matches(&form.csrf_token) {
-        return page(&web, view.form_error(FORM_EXPIRED), StatusCode::BAD_REQUEST);
-    }
-    let username = view.check("username", Username::parse(&form.username));
-    let about_me = view.check("about_me", AboutMe::parse(&form.about_me));
-    let (Some(username), Some(about_me)) = (username, about_me) else {
-        return page(&web, view, StatusCode::OK);
+    let command = match form.command() {
+        Ok(command) => command,
+        Err(view) => return page(&web, view, StatusCode::OK),
     };
-    let command = UpdateProfileCommand { username, about_me };
     match web.state.profile.update(user.id, command).await {
         Ok(_) => {
             web.session
                 .flash(FlashLevel::Success, "Your changes have been saved.");
-            Ok(found("/edit_profile"))
+            Ok(found(EDIT_PROFILE.path()))
         }
-        Err(error @ UpdateProfileError::UsernameTaken) => {
-            view.field_error("username", error);
-            page(&web, view, StatusCode::OK)
-        }
+        Err(error @ UpdateProfileError::UsernameTaken) => page(
+            &web,
+            form.view().with_error("username", error),
+            StatusCode::OK,
+        ),
         Err(UpdateProfileError::Unexpected(error)) => Err(error.into()),
+    }
+}
+
+impl CsrfProtected for EditProfileForm {
+    type Context = Web;
+
+    async fn expired(self, web: Web) -> Result<Response, WebError> {
+        let view = self.view().form_error(FORM_EXPIRED);
+        page(&web, view, StatusCode::BAD_REQUEST)
     }
 }
 

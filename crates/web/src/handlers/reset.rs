@@ -2,16 +2,17 @@
 //! the browser goes to the token-free `/reset_password`), and setting the new password.
 
 use crate::error::WebError;
-use crate::extract::Web;
-use crate::forms::{FormView, MUST_EQUAL_PASSWORD, ResetPasswordForm, ResetRequestForm};
-use crate::render::{FORM_EXPIRED, found, private_page, see_other};
+use crate::extract::{CsrfForm, CsrfProtected, Guest, PrivateGuest, Web};
+use crate::forms::{FORM_EXPIRED, FormView, ResetPasswordForm, ResetRequestForm};
+use crate::headers::private_page;
+use crate::render::{found, see_other};
 use crate::session::FlashLevel;
-use axum::Form;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
+use microblog_domain::ResetToken;
 use microblog_domain::services::{RequestResetError, ResetPasswordCommand, ResetPasswordError};
-use microblog_domain::{EmailAddress, Password};
+use microblog_routes::{INDEX, LOGIN, RESET_PASSWORD};
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -20,27 +21,18 @@ pub(crate) const INVALID_LINK: &str = "The password reset link is invalid or has
 const CHECK_EMAIL: &str = "Check your email for the instructions to reset your password";
 
 /// `GET /reset_password_request`.
-pub(crate) async fn request_form(web: Web) -> Result<Response, WebError> {
-    if web.user.is_some() {
-        return Ok(found("/index"));
-    }
+pub(crate) async fn request_form(Guest(web): Guest) -> Result<Response, WebError> {
     request_page(&web, FormView::new(), StatusCode::OK)
 }
 
 /// `POST /reset_password_request`: the same answer whether or not the address is known.
 pub(crate) async fn request(
-    web: Web,
-    Form(form): Form<ResetRequestForm>,
+    Guest(web): Guest,
+    CsrfForm(form): CsrfForm<ResetRequestForm>,
 ) -> Result<Response, WebError> {
-    if web.user.is_some() {
-        return Ok(found("/index"));
-    }
-    let mut view = FormView::new().with("email", &form.email);
-    if !web.session.csrf_matches(&form.csrf_token) {
-        return request_page(&web, view.form_error(FORM_EXPIRED), StatusCode::BAD_REQUEST);
-    }
-    let Some(email) = view.check("email", EmailAddress::parse(&form.email)) else {
-        return request_page(&web, view, StatusCode::OK);
+    let email = match form.email() {
+        Ok(email) => email,
+        Err(view) => return request_page(&web, view, StatusCode::OK),
     };
     web.state
         .forgot_password
@@ -48,7 +40,16 @@ pub(crate) async fn request(
         .await
         .map_err(|RequestResetError::Unexpected(error)| error)?;
     web.session.flash(FlashLevel::Info, CHECK_EMAIL);
-    Ok(found("/login"))
+    Ok(found(LOGIN.path()))
+}
+
+impl CsrfProtected for ResetRequestForm {
+    type Context = Web;
+
+    async fn expired(self, web: Web) -> Result<Response, WebError> {
+        let view = self.view().form_error(FORM_EXPIRED);
+        request_page(&web, view, StatusCode::BAD_REQUEST)
+    }
 }
 
 fn request_page(web: &Web, form: FormView, status: StatusCode) -> Result<Response, WebError> {
@@ -58,14 +59,14 @@ fn request_page(web: &Web, form: FormView, status: StatusCode) -> Result<Respons
 
 /// `GET /reset_password/<token>`: a valid link's token goes into the session and the browser
 /// to `/reset_password`, so the token leaves the address bar and history.
-pub(crate) async fn follow_link(web: Web, Path(token): Path<String>) -> Result<Response, WebError> {
-    if web.user.is_some() {
-        return Ok(private_page(found("/index")));
-    }
+pub(crate) async fn follow_link(
+    PrivateGuest(web): PrivateGuest,
+    Path(token): Path<ResetToken>,
+) -> Result<Response, WebError> {
     match web.state.password_reset.verify(&token).await {
         Ok(_) => {
             web.session.set_reset_token(token);
-            Ok(private_page(see_other("/reset_password")))
+            Ok(private_page(see_other(RESET_PASSWORD.path())))
         }
         Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
         Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
@@ -73,10 +74,7 @@ pub(crate) async fn follow_link(web: Web, Path(token): Path<String>) -> Result<R
 }
 
 /// `GET /reset_password`: the new-password form, while the session holds a valid token.
-pub(crate) async fn reset_form(web: Web) -> Result<Response, WebError> {
-    if web.user.is_some() {
-        return Ok(private_page(found("/index")));
-    }
+pub(crate) async fn reset_form(PrivateGuest(web): PrivateGuest) -> Result<Response, WebError> {
     let Some(token) = web.session.reset_token() else {
         return Ok(private_page(invalid_link(&web)));
     };
@@ -89,8 +87,8 @@ pub(crate) async fn reset_form(web: Web) -> Result<Response, WebError> {
 
 /// `POST /reset_password`: sets the password with the session's token.
 pub(crate) async fn reset(
-    web: Web,
-    Form(form): Form<ResetPasswordForm>,
+    PrivateGuest(web): PrivateGuest,
+    CsrfForm(form): CsrfForm<ResetPasswordForm>,
 ) -> Result<Response, WebError> {
     let token = web.session.reset_token();
     set_password(web, token, form).await
@@ -98,37 +96,37 @@ pub(crate) async fn reset(
 
 /// `POST /reset_password/<token>`: the tutorial's form target, with the token in the path.
 pub(crate) async fn reset_with_token(
-    web: Web,
-    Path(token): Path<String>,
-    Form(form): Form<ResetPasswordForm>,
+    PrivateGuest(web): PrivateGuest,
+    Path(token): Path<ResetToken>,
+    CsrfForm(form): CsrfForm<ResetPasswordForm>,
 ) -> Result<Response, WebError> {
     set_password(web, Some(token), form).await
 }
 
+impl CsrfProtected for ResetPasswordForm {
+    type Context = Web;
+
+    async fn expired(self, web: Web) -> Result<Response, WebError> {
+        let view = FormView::new().form_error(FORM_EXPIRED);
+        reset_page(&web, view, StatusCode::BAD_REQUEST)
+    }
+}
+
 async fn set_password(
     web: Web,
-    token: Option<String>,
+    token: Option<ResetToken>,
     form: ResetPasswordForm,
 ) -> Result<Response, WebError> {
-    if web.user.is_some() {
-        return Ok(private_page(found("/index")));
-    }
-    if !web.session.csrf_matches(&form.csrf_token) {
-        let view = FormView::new().form_error(FORM_EXPIRED);
-        return reset_page(&web, view, StatusCode::BAD_REQUEST);
-    }
     let Some(token) = token else {
         return Ok(private_page(invalid_link(&web)));
     };
-    let mut view = FormView::new();
-    let password = view.check("password", Password::parse(&form.password));
-    if form.password2 != form.password {
-        view.field_error("password2", MUST_EQUAL_PASSWORD);
-    }
-    let (Some(new_password), false) = (password, view.has_errors()) else {
-        // The redrawn form posts to `/reset_password`, so the session must hold the token.
-        web.session.set_reset_token(token);
-        return reset_page(&web, view, StatusCode::OK);
+    let new_password = match form.new_password() {
+        Ok(password) => password,
+        Err(view) => {
+            // The redrawn form posts to `/reset_password`, so the session must hold the token.
+            web.session.set_reset_token(token);
+            return reset_page(&web, view, StatusCode::OK);
+        }
     };
     let command = ResetPasswordCommand {
         token,
@@ -139,7 +137,7 @@ async fn set_password(
             web.session.clear_reset_token();
             web.session
                 .flash(FlashLevel::Success, "Your password has been reset.");
-            Ok(private_page(found("/login")))
+            Ok(private_page(found(LOGIN.path())))
         }
         Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
         Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
@@ -148,15 +146,12 @@ async fn set_password(
 
 fn reset_page(web: &Web, form: FormView, status: StatusCode) -> Result<Response, WebError> {
     let context = context! { title => "Reset Password", form => Serde(form) };
-    Ok(private_page(web.page_with_status(
-        status,
-        "reset_password.html",
-        context,
-    )?))
+    let page = web.page_with_status(status, "reset_password.html", context)?;
+    Ok(private_page(page))
 }
 
 fn invalid_link(web: &Web) -> Response {
     web.session.clear_reset_token();
     web.session.flash(FlashLevel::Error, INVALID_LINK);
-    found("/index")
+    found(INDEX.path())
 }

@@ -4,7 +4,10 @@
 mod auth;
 mod blog;
 mod csrf;
+mod guards;
+mod layers;
 mod reset;
+mod routes;
 mod security;
 mod support;
 mod system;

@@ -1,10 +1,8 @@
-//! The session middleware of the page routes: decrypts the cookie, checks the logged-in user
+//! The session layer of the page routes: decrypts the cookie, checks the logged-in user
 //! against the user's current session epoch, and writes the cookie back when it changed.
 
-use super::Session;
-use super::codec::append_set_cookie;
 use crate::error::WebError;
-use crate::extract::CurrentUser;
+use crate::session::{Session, Visitor, append_set_cookie};
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -44,7 +42,7 @@ pub(crate) async fn load_session(
         None => None,
     };
     request.extensions_mut().insert(session.clone());
-    request.extensions_mut().insert(CurrentUser(user));
+    request.extensions_mut().insert(Visitor(user));
     let mut response = next.run(request).await;
     if let Some(data) = session.changed_data()
         && let Some(cookie) = state.cookies.encode(data, had_cookie)
