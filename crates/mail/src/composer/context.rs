@@ -22,7 +22,7 @@ pub(super) fn values(intent: &EmailIntent, base_url: &str) -> Value {
             token,
             valid_for_minutes,
         } => {
-            let link = reset_password_link(base_url, token);
+            let link = microblog_routes::reset_password_link(base_url, token.as_str());
             context! {
                 username => username,
                 href => safe_href(&link),
@@ -52,11 +52,6 @@ pub(super) fn values(intent: &EmailIntent, base_url: &str) -> Value {
             sent_at => utc(*sent_at),
         },
     }
-}
-
-/// The page a reset link opens.
-fn reset_password_link(base_url: &str, token: &ResetToken) -> String {
-    format!("{base_url}/reset_password/{}", token.as_str())
 }
 
 /// The link as an `href` only when it is a web address: whatever builds the link, a

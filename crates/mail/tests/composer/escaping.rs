@@ -1,6 +1,6 @@
 //! Untrusted values: escaped in HTML, verbatim in text, never able to add a header.
 
-use super::{BASE_URL, compose, composer, composer_at, token};
+use super::{compose, composer, composer_at, token};
 use microblog_domain::EmailIntent;
 use time::OffsetDateTime;
 
@@ -36,9 +36,12 @@ fn a_script_in_a_username_is_escaped_in_html_and_verbatim_in_text() {
 
 #[test]
 fn a_link_cannot_break_out_of_its_href() {
-    let hostile = "t\"><img src=x onerror=alert(1)>";
-    let link = format!("{BASE_URL}/reset_password/{hostile}");
-    let email = compose(&composer(), &reset("susan", hostile, 10));
+    // The token is percent-encoded into its path segment; the base URL is operator
+    // configuration, escaped all the same.
+    let hostile = "https://m.example/\"><img src=x onerror=alert(1)>";
+    let link = microblog_routes::reset_password_link(hostile, "t\"><b>");
+    let email = compose(&composer_at(hostile), &reset("susan", "t\"><b>", 10));
+    assert!(link.ends_with("/reset_password/t%22%3E%3Cb%3E"), "{link}");
     assert!(!email.html_body.contains("\"><img"), "{}", email.html_body);
     assert!(
         email.html_body.contains("&quot;&gt;&lt;img"),

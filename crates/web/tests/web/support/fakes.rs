@@ -15,7 +15,7 @@ impl EmailComposer for TextComposer {
         let (subject, text_body) = match intent {
             EmailIntent::ResetPassword { token, .. } => (
                 "[Microblog] Reset Your Password".into(),
-                format!("http://microblog.test/reset_password/{}", token.as_str()),
+                microblog_routes::reset_password_link("http://microblog.test", token.as_str()),
             ),
             EmailIntent::PasswordChanged { username, .. } => {
                 ("[Microblog] Password changed".into(), username.clone())
