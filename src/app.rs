@@ -100,7 +100,7 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
     );
     let outbox: Arc<dyn Outbox> = Arc::new(database.outbox());
     let users: Arc<dyn UserRepository> = Arc::new(database.users());
-    let hasher = Arc::new(Argon2Hasher::owasp());
+    let hasher = Arc::new(Argon2Hasher::owasp(config.hash_limits));
     let signal = OutboxSignal::default();
     let mail = MailQueue::new(
         Arc::clone(&outbox),

@@ -2,6 +2,7 @@
 //!
 //! Every variable of DESIGN §5. A bad value is a one-line error naming the variable.
 
+use microblog_crypto::HashLimits;
 use microblog_domain::values::{EmailAddress, SecretKey};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -48,6 +49,9 @@ pub struct Config {
     /// At most one reset email per address per this interval.
     pub reset_request_throttle: Duration,
     pub posts_per_page: u32,
+    /// Argon2 hashes at once (`HASH_CONCURRENCY`) and waiting (`HASH_QUEUE`); past both,
+    /// login, registration and reset answer 503.
+    pub hash_limits: HashLimits,
     /// How long a dispatcher owns a claimed outbox entry before another may take it.
     pub outbox_lease: Duration,
     pub rate_limit_per_minute: u32,
@@ -108,7 +112,8 @@ impl Config {
                 number(source, "RESET_REQUEST_THROTTLE", 60, 1, 86_400)?.into(),
             ),
             posts_per_page: number(source, "POSTS_PER_PAGE", 25, 1, 100)?,
-            outbox_lease: Duration::from_secs(number(source, "OUTBOX_LEASE", 60, 1, 3600)?.into()),
+            hash_limits: parse_hash_limits(source)?,
+            outbox_lease: Duration::from_secs(number(source, "OUTBOX_LEASE", 60, 3, 3600)?.into()),
             rate_limit_per_minute: number(source, "RATE_LIMIT_PER_MINUTE", 20, 1, 100_000)?,
             trust_forwarded_for: flag(source, "TRUST_FORWARDED_FOR")?,
             log_json: match source.get("LOG_FORMAT").as_deref() {
@@ -123,6 +128,18 @@ impl Config {
             },
         })
     }
+}
+
+/// `HASH_CONCURRENCY` (default: one per core) and `HASH_QUEUE` (default: four per worker).
+fn parse_hash_limits(source: &impl Source) -> Result<HashLimits, ConfigError> {
+    let machine = HashLimits::for_this_machine();
+    let default_workers = u32::try_from(machine.workers).unwrap_or(u32::MAX).min(256);
+    let workers = number(source, "HASH_CONCURRENCY", default_workers, 1, 256)?;
+    let queue = number(source, "HASH_QUEUE", workers * 4, 0, 100_000)?;
+    Ok(HashLimits {
+        workers: workers as usize,
+        queue: queue as usize,
+    })
 }
 
 fn number(

@@ -63,6 +63,8 @@ fn each_bad_variable_is_named_in_one_line() {
         ),
         (&[("RESET_TOKEN_TTL", "0")], "RESET_TOKEN_TTL"),
         (&[("POSTS_PER_PAGE", "-1")], "POSTS_PER_PAGE"),
+        (&[("HASH_CONCURRENCY", "0")], "HASH_CONCURRENCY"),
+        (&[("HASH_QUEUE", "lots")], "HASH_QUEUE"),
         (&[("LOG_FORMAT", "xml")], "LOG_FORMAT"),
         (
             &[("MAIL_DEFAULT_SENDER", "Microblog <nope>")],

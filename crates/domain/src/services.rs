@@ -18,7 +18,7 @@ mod sign_in;
 pub use alerts::{Alerts, ServerErrorReport};
 pub use blog::{Blog, FollowError, ProfilePage};
 pub use dispatcher::{DispatchReport, DispatcherConfig, MailDispatcher, OutboxSignal, backoff};
-pub use error::UnexpectedError;
+pub use error::{Busy, UnexpectedError};
 pub use forgot_password::{ForgotPassword, RequestResetError, ResetPolicy};
 pub use mail_queue::MailQueue;
 pub use password_reset::{PasswordReset, ResetPasswordCommand, ResetPasswordError};
@@ -27,10 +27,4 @@ pub use registration::{RegisterCommand, RegisterError, Registration};
 pub use sessions::Sessions;
 pub use sign_in::{AuthenticateError, SignIn};
 
-use crate::ports::HashError;
-use error::repo;
-
-/// A hashing failure, as the services report it.
-fn hashing(error: HashError) -> UnexpectedError {
-    UnexpectedError::new("hashing the password failed", error)
-}
+use error::{hashing, repo};

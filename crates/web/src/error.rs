@@ -1,15 +1,27 @@
-//! `WebError`: everything that ends a request with a 500. The response carries a
-//! [`ServerFailure`] marker; the error-page middleware logs it, alerts the admins and
-//! renders the opaque 500 page with the request id.
+//! `WebError`: everything that ends a request with a 500 — or, when password hashing is at
+//! capacity, a 503. A 500 response carries a [`ServerFailure`] marker; the error-page
+//! middleware logs it, alerts the admins and renders the opaque 500 page with the request
+//! id. A 503 carries [`SiteBusy`] and a `Retry-After`; the middleware renders the busy page.
 
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use microblog_domain::services::UnexpectedError;
+use microblog_domain::services::{Busy, UnexpectedError};
 use std::any::Any;
+
+/// Seconds a client is asked to wait after a 503 for hashing at capacity.
+pub(crate) const BUSY_RETRY_AFTER_SECONDS: &str = "2";
+
+/// Marks a 503 answered because password hashing is at capacity (load, not a bug: no alert).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SiteBusy;
 
 /// A failure the user cannot fix.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum WebError {
+    /// Too many password hashes at once: 503 with `Retry-After`, never a 500.
+    #[error(transparent)]
+    Busy(#[from] Busy),
     #[error(transparent)]
     Unexpected(#[from] UnexpectedError),
     #[error("rendering a page failed")]
@@ -56,6 +68,15 @@ impl ServerFailure {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        if let Self::Busy(_) = self {
+            let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+            response.headers_mut().insert(
+                RETRY_AFTER,
+                HeaderValue::from_static(BUSY_RETRY_AFTER_SECONDS),
+            );
+            response.extensions_mut().insert(SiteBusy);
+            return response;
+        }
         ServerFailure::from_error(&self).into_response()
     }
 }

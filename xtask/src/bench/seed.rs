@@ -1,6 +1,6 @@
 //! Seeding the benchmark database through the application's own services.
 
-use microblog_crypto::Argon2Hasher;
+use microblog_crypto::{Argon2Hasher, HashLimits};
 use microblog_domain::UserId;
 use microblog_domain::ports::SystemClock;
 use microblog_domain::services::{Blog, RegisterCommand, Registration};
@@ -33,7 +33,10 @@ pub async fn seed(database: &Database, size: Size) -> anyhow::Result<()> {
     let users = Arc::new(database.users());
     let registration = Registration::new(
         users.clone(),
-        Arc::new(Argon2Hasher::owasp()),
+        Arc::new(Argon2Hasher::owasp(HashLimits {
+            queue: 1024,
+            ..HashLimits::for_this_machine()
+        })),
         clock.clone(),
     );
     let blog = Blog::new(users, Arc::new(database.posts()), clock, 25);

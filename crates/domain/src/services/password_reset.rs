@@ -1,6 +1,6 @@
 //! `PasswordReset`: the holder of a reset link sets a new password.
 
-use super::{MailQueue, UnexpectedError, hashing, repo};
+use super::{Busy, MailQueue, UnexpectedError, hashing, repo};
 use crate::email::EmailIntent;
 use crate::entities::User;
 use crate::ports::{Clock, PasswordHasher, UserRepository};
@@ -22,6 +22,9 @@ pub enum ResetPasswordError {
     /// sees one message for all of them.
     #[error("The reset link is invalid or has expired.")]
     InvalidToken,
+    /// Too much hashing at once; nothing was done (503, try again).
+    #[error(transparent)]
+    Busy(#[from] Busy),
     #[error(transparent)]
     Unexpected(#[from] UnexpectedError),
 }
@@ -96,7 +99,7 @@ impl PasswordReset {
             .hasher
             .hash(&command.new_password)
             .await
-            .map_err(hashing)?;
+            .map_err(hashing::<ResetPasswordError>)?;
         let replaced = self
             .users
             .replace_password_hash(user.id, &user.password_hash, &new_hash)

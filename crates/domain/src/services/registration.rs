@@ -1,6 +1,6 @@
 //! `Registration`: a visitor creates an account.
 
-use super::{UnexpectedError, hashing};
+use super::{Busy, UnexpectedError, hashing};
 use crate::entities::{NewUser, User};
 use crate::ports::{Clock, CreateUserError, PasswordHasher, UserRepository};
 use crate::values::{EmailAddress, Password, Username};
@@ -21,6 +21,9 @@ pub enum RegisterError {
     UsernameTaken,
     #[error("Please use a different email address.")]
     EmailTaken,
+    /// Too much hashing at once; nothing was done (503, try again).
+    #[error(transparent)]
+    Busy(#[from] Busy),
     #[error(transparent)]
     Unexpected(#[from] UnexpectedError),
 }
@@ -53,7 +56,11 @@ impl Registration {
     /// [`RegisterError::UsernameTaken`] / [`RegisterError::EmailTaken`] (case-insensitive on
     /// the normalized address), `Unexpected` when storage or hashing fails.
     pub async fn register(&self, command: RegisterCommand) -> Result<User, RegisterError> {
-        let password_hash = self.hasher.hash(&command.password).await.map_err(hashing)?;
+        let password_hash = self
+            .hasher
+            .hash(&command.password)
+            .await
+            .map_err(hashing::<RegisterError>)?;
         let new_user = NewUser {
             username: command.username,
             email: command.email,

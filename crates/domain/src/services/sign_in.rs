@@ -1,6 +1,6 @@
 //! `SignIn`: a user proves who they are with username and password.
 
-use super::{UnexpectedError, repo};
+use super::{Busy, UnexpectedError, hashing, repo};
 use crate::entities::User;
 use crate::ports::{PasswordHasher, UserRepository};
 use crate::values::{Password, Username};
@@ -12,6 +12,9 @@ pub enum AuthenticateError {
     /// Unknown user or wrong password: deliberately indistinguishable.
     #[error("Invalid username or password")]
     InvalidCredentials,
+    /// Too much hashing at once; nothing was done (503, try again).
+    #[error(transparent)]
+    Busy(#[from] Busy),
     #[error(transparent)]
     Unexpected(#[from] UnexpectedError),
 }
@@ -54,7 +57,7 @@ impl SignIn {
             .hasher
             .verify(candidate, &hash)
             .await
-            .map_err(|e| UnexpectedError::new("verifying the password failed", e))?;
+            .map_err(hashing::<AuthenticateError>)?;
         match user {
             Some(user) if matches && !oversized => Ok(user),
             _ => Err(AuthenticateError::InvalidCredentials),

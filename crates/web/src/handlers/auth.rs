@@ -48,6 +48,7 @@ pub(crate) async fn login(
             web.session.flash(FlashLevel::Error, error.to_string());
             Ok(found(&login_with_next(next.as_deref())))
         }
+        Err(AuthenticateError::Busy(busy)) => Err(busy.into()),
         Err(AuthenticateError::Unexpected(error)) => Err(error.into()),
     }
 }
@@ -112,6 +113,7 @@ pub(crate) async fn register(
         Err(error @ RegisterError::EmailTaken) => {
             register_page(&web, form.view().with_error("email", error), StatusCode::OK)
         }
+        Err(RegisterError::Busy(busy)) => Err(busy.into()),
         Err(RegisterError::Unexpected(error)) => Err(error.into()),
     }
 }

@@ -69,6 +69,7 @@ pub(crate) async fn follow_link(
             Ok(private_page(see_other(RESET_PASSWORD.path())))
         }
         Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
+        Err(ResetPasswordError::Busy(busy)) => Err(busy.into()),
         Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
     }
 }
@@ -81,6 +82,7 @@ pub(crate) async fn reset_form(PrivateGuest(web): PrivateGuest) -> Result<Respon
     match web.state.password_reset.verify(&token).await {
         Ok(_) => reset_page(&web, FormView::new(), StatusCode::OK),
         Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
+        Err(ResetPasswordError::Busy(busy)) => Err(busy.into()),
         Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
     }
 }
@@ -140,6 +142,7 @@ async fn set_password(
             Ok(private_page(found(LOGIN.path())))
         }
         Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
+        Err(ResetPasswordError::Busy(busy)) => Err(busy.into()),
         Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
     }
 }

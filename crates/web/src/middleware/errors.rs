@@ -1,14 +1,15 @@
 //! The error pages: a [`ServerFailure`] becomes the opaque 500 page (after the log line and
 //! the admins' alert), and the plain-text 4xx answers of axum and tower-http become friendly
-//! pages with the same status.
+//! pages with the same status; a [`SiteBusy`] 503 becomes the "busy" page, keeping its
+//! `Retry-After`.
 
 use super::requests::{RequestId, redacted_path};
-use crate::error::ServerFailure;
+use crate::error::{ServerFailure, SiteBusy};
 use crate::render::bare_page;
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::http::header::{ALLOW, CONTENT_TYPE};
+use axum::http::header::{ALLOW, CONTENT_TYPE, RETRY_AFTER};
 use axum::middleware::Next;
 use axum::response::Response;
 use microblog_domain::services::ServerErrorReport;
@@ -48,6 +49,23 @@ pub(crate) async fn error_pages(
         tokio::spawn(async move { alerts.server_error(report).await });
         let status = StatusCode::INTERNAL_SERVER_ERROR;
         return bare_page(&state, status, "500.html", context! { request_id });
+    }
+    if response.extensions().get::<SiteBusy>().is_some() {
+        tracing::warn!(request_id = %request_id, "password hashing at capacity: answered 503 to {request_line}");
+        let context = context! {
+            title => "The site is busy",
+            message => "Too many people are signing in right now. Please try again in a few seconds.",
+        };
+        let mut page = bare_page(
+            &state,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "error.html",
+            context,
+        );
+        if let Some(retry_after) = response.headers().get(RETRY_AFTER) {
+            page.headers_mut().insert(RETRY_AFTER, retry_after.clone());
+        }
+        return page;
     }
     let is_html = response
         .headers()

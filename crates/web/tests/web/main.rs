@@ -3,6 +3,7 @@
 
 mod auth;
 mod blog;
+mod busy;
 mod csrf;
 mod guards;
 mod layers;
