@@ -5,8 +5,10 @@ mod app {
     mod blog;
     mod cluster;
     mod harness;
+    mod hostile_load;
     mod mail_outage;
     mod operations;
+    mod outbox_leases;
     mod reset_flow;
     mod reset_security;
     mod web_security;

@@ -16,7 +16,7 @@ fn address(i: usize) -> String {
 }
 
 /// Registers `count` users through the application's own service (cheap hashing).
-async fn seed_users(database: &Database, count: usize) {
+pub(super) async fn seed_users(database: &Database, count: usize) {
     let registration = Registration::new(
         Arc::new(database.users()),
         Arc::new(Argon2Hasher::for_tests()),
@@ -62,7 +62,7 @@ async fn reset_form(base: &str) -> (String, String) {
 }
 
 /// Sends one reset request per user, alternating between the instances, 32 at a time.
-async fn request_resets(bases: &[String], users: std::ops::Range<usize>) {
+pub(super) async fn request_resets(bases: &[String], users: std::ops::Range<usize>) {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -100,7 +100,7 @@ async fn request_resets(bases: &[String], users: std::ops::Range<usize>) {
 }
 
 /// How many messages each recipient received.
-fn deliveries(app: &TestApp) -> HashMap<String, usize> {
+pub(super) fn deliveries(app: &TestApp) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for message in app.sink.messages() {
         for to in message.recipients {

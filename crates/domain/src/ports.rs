@@ -16,7 +16,7 @@ pub use background::{BackgroundTasks, Task};
 pub use clock::{Clock, SystemClock};
 pub use composer::{ComposeError, EmailComposer};
 pub use mailer::{MailError, Mailer};
-pub use outbox::{Outbox, OutboxEntry, OutboxError, OutboxId};
+pub use outbox::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
 pub use password_hasher::{HashError, PasswordHasher};
 pub use posts::PostRepository;
 pub use users::{CreateUserError, UpdateProfileError, UserRepository};

@@ -3,6 +3,12 @@
 //! States: `queued` (due at `next_attempt_at`) → `sending` (leased until `locked_until`) →
 //! `sent`, or back to `queued` by [`Outbox::reschedule`], or `dead`. `sent` and `dead` are
 //! final: a late `reschedule` from a dispatcher whose lease ran out never revives them.
+//!
+//! Every write about a leased entry is fenced by its [`Lease`]: one `UPDATE ... WHERE id = ?
+//! AND status = 'sending' AND attempts = <generation>`, whose row count says whether the
+//! caller still held the lease. A claim increments `attempts` in the same statement that
+//! leases, so once another dispatcher has re-claimed an entry the old holder's writes match
+//! no row.
 
 mod claim;
 
@@ -11,11 +17,11 @@ use crate::timestamp::to_micros;
 use crate::write_gate::WriteGate;
 use async_trait::async_trait;
 use microblog_domain::Email;
-use microblog_domain::ports::{Outbox, OutboxEntry, OutboxError, OutboxId};
-use sea_orm::sea_query::Expr;
+use microblog_domain::ports::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection,
-    DbErr, EntityTrait, QueryFilter, QuerySelect,
+    DbErr, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
 };
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -82,56 +88,107 @@ impl Outbox for SeaOrmOutbox {
             .map_err(OutboxError::new)
     }
 
-    async fn mark_sent(&self, id: OutboxId, now: OffsetDateTime) -> Result<(), OutboxError> {
+    async fn renew(&self, lease: Lease, until: OffsetDateTime) -> Result<LeaseState, OutboxError> {
         let _turn = self.writes.turn().await;
-        mail_outbox::Entity::update_many()
-            .col_expr(mail_outbox::Column::Status, Expr::value(SENT))
-            .col_expr(mail_outbox::Column::SentAt, Expr::value(to_micros(now)))
-            .col_expr(mail_outbox::Column::LockedUntil, Expr::value(None::<i64>))
-            .filter(mail_outbox::Column::Id.eq(id.0))
-            .exec(&self.conn)
-            .await
-            .map_err(OutboxError::new)?;
-        Ok(())
+        fenced(
+            &self.conn,
+            lease,
+            [(
+                mail_outbox::Column::LockedUntil,
+                Expr::value(to_micros(until)),
+            )],
+        )
+        .await
+    }
+
+    async fn mark_sent(
+        &self,
+        lease: Lease,
+        now: OffsetDateTime,
+    ) -> Result<LeaseState, OutboxError> {
+        let _turn = self.writes.turn().await;
+        fenced(
+            &self.conn,
+            lease,
+            [
+                (mail_outbox::Column::Status, Expr::value(SENT)),
+                (mail_outbox::Column::SentAt, Expr::value(to_micros(now))),
+                (mail_outbox::Column::LockedUntil, Expr::value(None::<i64>)),
+            ],
+        )
+        .await
     }
 
     async fn reschedule(
         &self,
-        id: OutboxId,
+        lease: Lease,
         next_attempt_at: OffsetDateTime,
         error: &str,
-    ) -> Result<(), OutboxError> {
+    ) -> Result<LeaseState, OutboxError> {
         let _turn = self.writes.turn().await;
-        mail_outbox::Entity::update_many()
-            .col_expr(mail_outbox::Column::Status, Expr::value(QUEUED))
-            .col_expr(
-                mail_outbox::Column::NextAttemptAt,
-                Expr::value(to_micros(next_attempt_at)),
-            )
-            .col_expr(mail_outbox::Column::LockedUntil, Expr::value(None::<i64>))
-            .col_expr(mail_outbox::Column::LastError, Expr::value(bounded(error)))
-            .filter(mail_outbox::Column::Id.eq(id.0))
-            .filter(mail_outbox::Column::Status.eq(SENDING))
-            .exec(&self.conn)
-            .await
-            .map_err(OutboxError::new)?;
-        Ok(())
+        fenced(
+            &self.conn,
+            lease,
+            [
+                (mail_outbox::Column::Status, Expr::value(QUEUED)),
+                (
+                    mail_outbox::Column::NextAttemptAt,
+                    Expr::value(to_micros(next_attempt_at)),
+                ),
+                (mail_outbox::Column::LockedUntil, Expr::value(None::<i64>)),
+                (mail_outbox::Column::LastError, Expr::value(bounded(error))),
+            ],
+        )
+        .await
     }
 
-    async fn mark_dead(&self, id: OutboxId, error: &str) -> Result<(), OutboxError> {
+    async fn mark_dead(&self, lease: Lease, error: &str) -> Result<LeaseState, OutboxError> {
         let _turn = self.writes.turn().await;
-        mark_dead(&self.conn, id.0, error)
-            .await
-            .map_err(OutboxError::new)
+        fenced(&self.conn, lease, dead(error)).await
     }
 }
 
-/// Moves an unsent entry to `dead`, recording why.
+/// Applies `changes` to the entry only while `lease` holds it; says whether it did.
+async fn fenced<const N: usize>(
+    conn: &DatabaseConnection,
+    lease: Lease,
+    changes: [(mail_outbox::Column, SimpleExpr); N],
+) -> Result<LeaseState, OutboxError> {
+    let update = changes
+        .into_iter()
+        .fold(
+            mail_outbox::Entity::update_many(),
+            |update: UpdateMany<_>, (column, value)| update.col_expr(column, value),
+        )
+        .filter(mail_outbox::Column::Id.eq(lease.id.0))
+        .filter(mail_outbox::Column::Status.eq(SENDING))
+        .filter(mail_outbox::Column::Attempts.eq(i64::from(lease.generation)));
+    let result = update.exec(conn).await.map_err(OutboxError::new)?;
+    Ok(if result.rows_affected == 1 {
+        LeaseState::Held
+    } else {
+        LeaseState::Lost
+    })
+}
+
+/// The columns of a `dead` entry, recording why.
+fn dead(error: &str) -> [(mail_outbox::Column, SimpleExpr); 3] {
+    [
+        (mail_outbox::Column::Status, Expr::value(DEAD)),
+        (mail_outbox::Column::LockedUntil, Expr::value(None::<i64>)),
+        (mail_outbox::Column::LastError, Expr::value(bounded(error))),
+    ]
+}
+
+/// Moves an unsent entry to `dead` without a lease (an undecodable row found while
+/// claiming), recording why.
 async fn mark_dead(conn: &DatabaseConnection, id: i64, error: &str) -> Result<(), DbErr> {
-    mail_outbox::Entity::update_many()
-        .col_expr(mail_outbox::Column::Status, Expr::value(DEAD))
-        .col_expr(mail_outbox::Column::LockedUntil, Expr::value(None::<i64>))
-        .col_expr(mail_outbox::Column::LastError, Expr::value(bounded(error)))
+    dead(error)
+        .into_iter()
+        .fold(
+            mail_outbox::Entity::update_many(),
+            |update, (column, value)| update.col_expr(column, value),
+        )
         .filter(mail_outbox::Column::Id.eq(id))
         .filter(mail_outbox::Column::Status.is_in([QUEUED, SENDING]))
         .exec(conn)

@@ -9,6 +9,18 @@ use time::OffsetDateTime;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OutboxId(pub i64);
 
+/// One dispatcher's hold on one entry: the fencing token for every write about it.
+///
+/// `generation` is the entry's attempt count at the claim. Every claim increments it in the
+/// same atomic statement, so a dispatcher whose lease ran out and was claimed again holds a
+/// stale generation, and its late `mark_sent`, `reschedule`, `mark_dead` or `renew` changes
+/// nothing (compare-and-set on `id` and `generation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Lease {
+    pub id: OutboxId,
+    pub generation: u32,
+}
+
 /// An entry leased to one dispatcher.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxEntry {
@@ -16,6 +28,25 @@ pub struct OutboxEntry {
     pub email: Email,
     /// Delivery attempts so far, counting the one this lease is for.
     pub attempts: u32,
+}
+
+impl OutboxEntry {
+    /// The lease this claim holds.
+    pub fn lease(&self) -> Lease {
+        Lease {
+            id: self.id,
+            generation: self.attempts,
+        }
+    }
+}
+
+/// Whether a write fenced by a [`Lease`] took effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaseState {
+    /// The caller still held the lease; the write was made.
+    Held,
+    /// The lease had been taken over (or the entry finished) meanwhile; nothing changed.
+    Lost,
 }
 
 /// The queue's storage failed.
@@ -57,11 +88,20 @@ pub trait Outbox: Send + Sync {
         lease: Duration,
     ) -> Result<Vec<OutboxEntry>, OutboxError>;
 
+    /// Extends a lease still held to `until`, so a slow delivery keeps its entry. Every
+    /// write below is fenced the same way: it takes effect only while the entry is `sending`
+    /// under this very lease (same id and generation), as one compare-and-set.
+    ///
+    /// # Errors
+    /// [`OutboxError`] when the storage fails.
+    async fn renew(&self, lease: Lease, until: OffsetDateTime) -> Result<LeaseState, OutboxError>;
+
     /// Marks a leased entry delivered at `now`; it is never claimed again.
     ///
     /// # Errors
     /// [`OutboxError`] when the storage fails.
-    async fn mark_sent(&self, id: OutboxId, now: OffsetDateTime) -> Result<(), OutboxError>;
+    async fn mark_sent(&self, lease: Lease, now: OffsetDateTime)
+    -> Result<LeaseState, OutboxError>;
 
     /// Returns a leased entry to the queue, due again at `next_attempt_at`, recording `error`.
     ///
@@ -70,15 +110,15 @@ pub trait Outbox: Send + Sync {
     /// claimed again anyway).
     async fn reschedule(
         &self,
-        id: OutboxId,
+        lease: Lease,
         next_attempt_at: OffsetDateTime,
         error: &str,
-    ) -> Result<(), OutboxError>;
+    ) -> Result<LeaseState, OutboxError>;
 
-    /// Gives up on an entry, recording `error`. It stays stored as `dead` for operators and
-    /// is never claimed again.
+    /// Gives up on a leased entry, recording `error`. It stays stored as `dead` for
+    /// operators and is never claimed again.
     ///
     /// # Errors
     /// [`OutboxError`] when the storage fails.
-    async fn mark_dead(&self, id: OutboxId, error: &str) -> Result<(), OutboxError>;
+    async fn mark_dead(&self, lease: Lease, error: &str) -> Result<LeaseState, OutboxError>;
 }

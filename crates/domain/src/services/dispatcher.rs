@@ -1,7 +1,8 @@
 //! `MailDispatcher`: moves mail from the outbox to the mailer, with retries and backoff.
 
-use crate::ports::{Clock, MailError, Mailer, Outbox, OutboxEntry, OutboxError};
-use std::sync::Arc;
+use crate::ports::{Clock, Lease, LeaseState, MailError, Mailer, Outbox, OutboxEntry, OutboxError};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
@@ -31,9 +32,10 @@ pub struct DispatcherConfig {
     pub batch_size: u32,
     /// Deliveries in flight at once.
     pub concurrency: usize,
-    /// How long a claimed entry stays leased; after that another dispatcher may take it. It
-    /// must exceed the time a whole batch can take (batch / concurrency × worst send time),
-    /// or a slow but live dispatcher's entries are sent twice.
+    /// How long a claimed entry stays leased without renewal; after that another dispatcher
+    /// may take it. The dispatcher renews the leases it holds every third of this, however
+    /// long a batch or a send takes, so it only has to outlast a few database round trips
+    /// (and a paused or crashed dispatcher's mail is taken over after it).
     pub lease: Duration,
     /// How often to look for due mail when not woken.
     pub poll_interval: Duration,
@@ -68,6 +70,9 @@ pub struct DispatchReport {
     pub sent: usize,
     pub retried: usize,
     pub dead: usize,
+    /// Entries whose lease another dispatcher had taken over: not sent, or sent but not
+    /// recorded here (the new holder records them).
+    pub lost: usize,
 }
 
 /// Claims due outbox entries and delivers them.
@@ -84,6 +89,33 @@ enum Outcome {
     Sent,
     Retried,
     Dead,
+    Lost,
+}
+
+/// The leases a dispatcher holds during one batch, renewed until each is recorded.
+#[derive(Clone, Default)]
+struct HeldLeases(Arc<Mutex<HashSet<Lease>>>);
+
+impl HeldLeases {
+    fn new(leases: impl IntoIterator<Item = Lease>) -> Self {
+        Self(Arc::new(Mutex::new(leases.into_iter().collect())))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<Lease>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn holds(&self, lease: Lease) -> bool {
+        self.lock().contains(&lease)
+    }
+
+    fn release(&self, lease: Lease) {
+        self.lock().remove(&lease);
+    }
+
+    fn snapshot(&self) -> Vec<Lease> {
+        self.lock().iter().copied().collect()
+    }
 }
 
 impl MailDispatcher {
@@ -122,28 +154,82 @@ impl MailDispatcher {
             claimed: entries.len(),
             ..DispatchReport::default()
         };
+        let held = HeldLeases::new(entries.iter().map(OutboxEntry::lease));
         let permits = Arc::new(Semaphore::new(self.config.concurrency.max(1)));
         let mut deliveries = JoinSet::new();
         for entry in entries {
             let this = self.clone();
             let permits = Arc::clone(&permits);
+            let held = held.clone();
             deliveries.spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                let result = this.mailer.send(&entry.email).await;
+                // A lease lost while waiting for a permit belongs to another dispatcher now.
+                let result = match held.holds(entry.lease()) {
+                    true => Some(this.mailer.send(&entry.email).await),
+                    false => None,
+                };
                 (entry, result)
             });
         }
-        while let Some(delivery) = deliveries.join_next().await {
-            match delivery {
-                Ok((entry, result)) => match self.record(entry, result).await {
+        let record_all = async {
+            while let Some(delivery) = deliveries.join_next().await {
+                let outcome = match delivery {
+                    Ok((entry, Some(result))) => {
+                        let lease = entry.lease();
+                        let outcome = self.record(entry, result).await;
+                        held.release(lease);
+                        outcome
+                    }
+                    Ok((entry, None)) => {
+                        tracing::warn!(
+                            outbox_id = entry.id.0,
+                            "lease taken over before sending; left to its new holder"
+                        );
+                        Outcome::Lost
+                    }
+                    Err(panic) => {
+                        tracing::error!(%panic, "a mail delivery task panicked");
+                        continue;
+                    }
+                };
+                match outcome {
                     Outcome::Sent => report.sent += 1,
                     Outcome::Retried => report.retried += 1,
                     Outcome::Dead => report.dead += 1,
-                },
-                Err(panic) => tracing::error!(%panic, "a mail delivery task panicked"),
+                    Outcome::Lost => report.lost += 1,
+                }
             }
+        };
+        tokio::select! {
+            () = record_all => {}
+            () = self.keep_leases(&held) => {}
         }
         Ok(report)
+    }
+
+    /// Renews every lease in `held` every third of the lease, for as long as it is polled.
+    /// A lease found taken over is dropped from `held`, so its entry is not sent from here.
+    async fn keep_leases(&self, held: &HeldLeases) {
+        let every = (self.config.lease / 3).max(Duration::from_millis(100));
+        loop {
+            tokio::time::sleep(every).await;
+            let until = self.clock.now() + self.config.lease;
+            for lease in held.snapshot() {
+                match self.outbox.renew(lease, until).await {
+                    Ok(LeaseState::Held) => {}
+                    Ok(LeaseState::Lost) => {
+                        tracing::warn!(
+                            outbox_id = lease.id.0,
+                            "mail lease taken over by another dispatcher"
+                        );
+                        held.release(lease);
+                    }
+                    Err(error) => {
+                        tracing::warn!(outbox_id = lease.id.0, %error, "could not renew a mail lease; will try again");
+                    }
+                }
+            }
+        }
     }
 
     /// Runs passes until nothing is due (or a pass fails); returns the summed report.
@@ -158,6 +244,7 @@ impl MailDispatcher {
             total.sent += pass.sent;
             total.retried += pass.retried;
             total.dead += pass.dead;
+            total.lost += pass.lost;
             if pass.claimed < self.config.batch_size as usize {
                 return Ok(total);
             }
@@ -183,13 +270,13 @@ impl MailDispatcher {
     }
 
     async fn record(&self, entry: OutboxEntry, result: Result<(), MailError>) -> Outcome {
-        let id = entry.id;
+        let (id, lease) = (entry.id, entry.lease());
         let kind = entry.email.kind.as_str();
         let now = self.clock.now();
         let (outcome, recorded) = match result {
             Ok(()) => {
                 tracing::info!(outbox_id = id.0, kind, "mail sent");
-                (Outcome::Sent, self.outbox.mark_sent(id, now).await)
+                (Outcome::Sent, self.outbox.mark_sent(lease, now).await)
             }
             Err(error) if error.is_retryable() && entry.attempts < self.config.max_attempts => {
                 let delay = backoff(entry.attempts);
@@ -197,7 +284,9 @@ impl MailDispatcher {
                 let next = now + delay;
                 (
                     Outcome::Retried,
-                    self.outbox.reschedule(id, next, &error.to_string()).await,
+                    self.outbox
+                        .reschedule(lease, next, &error.to_string())
+                        .await,
                 )
             }
             Err(error) => {
@@ -205,14 +294,25 @@ impl MailDispatcher {
                 tracing::error!(outbox_id = id.0, kind, attempts = entry.attempts, %error, why, "mail delivery abandoned; kept as dead");
                 (
                     Outcome::Dead,
-                    self.outbox.mark_dead(id, &error.to_string()).await,
+                    self.outbox.mark_dead(lease, &error.to_string()).await,
                 )
             }
         };
-        if let Err(error) = recorded {
-            tracing::error!(outbox_id = id.0, %error, "could not record the delivery outcome");
+        match recorded {
+            Ok(LeaseState::Held) => outcome,
+            Ok(LeaseState::Lost) => {
+                tracing::warn!(
+                    outbox_id = id.0,
+                    kind,
+                    "mail lease was taken over during delivery; its new holder records the outcome"
+                );
+                Outcome::Lost
+            }
+            Err(error) => {
+                tracing::error!(outbox_id = id.0, %error, "could not record the delivery outcome");
+                outcome
+            }
         }
-        outcome
     }
 }
 

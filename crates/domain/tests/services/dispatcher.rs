@@ -1,7 +1,9 @@
 //! The mail dispatcher: delivery, backoff, dead-lettering, wake-ups and shutdown.
 
 use super::support::{TestClock, t};
-use microblog_domain::ports::{MailError, MockMailer, MockOutbox, OutboxEntry, OutboxId};
+use microblog_domain::ports::{
+    LeaseState, MailError, MockMailer, MockOutbox, OutboxEntry, OutboxId,
+};
 use microblog_domain::services::{DispatcherConfig, MailDispatcher, OutboxSignal, backoff};
 use microblog_domain::{Email, EmailKind};
 use std::sync::{Arc, Mutex};
@@ -55,7 +57,10 @@ fn backoff_doubles_from_one_second_and_caps_at_five_minutes() {
 #[tokio::test]
 async fn delivered_mail_is_marked_sent() {
     let mut outbox = outbox_with(vec![entry(1, 1), entry(2, 1)]);
-    outbox.expect_mark_sent().times(2).returning(|_, _| Ok(()));
+    outbox
+        .expect_mark_sent()
+        .times(2)
+        .returning(|_, _| Ok(LeaseState::Held));
     outbox.expect_reschedule().never();
     outbox.expect_mark_dead().never();
     let mut mailer = MockMailer::new();
@@ -71,11 +76,14 @@ async fn a_transient_failure_is_rescheduled_with_backoff_and_the_error() {
         let expected_at = t(0) + backoff(attempts);
         outbox
             .expect_reschedule()
-            .withf(move |id, at, error| {
-                *id == OutboxId(1) && *at == expected_at && error.contains("451 try later")
+            .withf(move |lease, at, error| {
+                lease.id == OutboxId(1)
+                    && lease.generation == attempts
+                    && *at == expected_at
+                    && error.contains("451 try later")
             })
             .times(1)
-            .returning(|_, _, _| Ok(()));
+            .returning(|_, _, _| Ok(LeaseState::Held));
         outbox.expect_mark_dead().never();
         let mut mailer = MockMailer::new();
         mailer
@@ -92,9 +100,9 @@ async fn the_twelfth_failed_attempt_marks_the_mail_dead() {
     outbox.expect_reschedule().never();
     outbox
         .expect_mark_dead()
-        .withf(|id, error| *id == OutboxId(1) && error.contains("timeout"))
+        .withf(|lease, error| lease.id == OutboxId(1) && error.contains("timeout"))
         .times(1)
-        .returning(|_, _| Ok(()));
+        .returning(|_, _| Ok(LeaseState::Held));
     let mut mailer = MockMailer::new();
     mailer
         .expect_send()
@@ -110,7 +118,7 @@ async fn a_permanent_failure_is_dead_at_once() {
         .expect_mark_dead()
         .withf(|_, error| error.contains("550"))
         .times(1)
-        .returning(|_, _| Ok(()));
+        .returning(|_, _| Ok(LeaseState::Held));
     let mut mailer = MockMailer::new();
     mailer
         .expect_send()
@@ -126,7 +134,9 @@ async fn the_running_dispatcher_wakes_on_signal_and_stops_on_shutdown() {
     outbox
         .expect_claim_due()
         .returning(move |_, _, _| Ok(pending.lock().unwrap().pop().unwrap_or_default()));
-    outbox.expect_mark_sent().returning(|_, _| Ok(()));
+    outbox
+        .expect_mark_sent()
+        .returning(|_, _| Ok(LeaseState::Held));
     let (sent_tx, mut sent_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut mailer = MockMailer::new();
     mailer.expect_send().returning(move |email| {
@@ -168,4 +178,92 @@ async fn the_running_dispatcher_wakes_on_signal_and_stops_on_shutdown() {
         .await
         .expect("stops promptly")
         .unwrap();
+}
+
+/// A dispatcher with a short lease, sending one mail at a time.
+fn short_lease_dispatcher(outbox: MockOutbox, mailer: MockMailer) -> MailDispatcher {
+    let config = DispatcherConfig {
+        lease: Duration::from_millis(300),
+        concurrency: 1,
+        ..DispatcherConfig::default()
+    };
+    MailDispatcher::new(
+        Arc::new(outbox),
+        Arc::new(mailer),
+        Arc::new(TestClock::at(0)),
+        config,
+        OutboxSignal::default(),
+    )
+}
+
+/// A mailer whose every send takes `delay`, counting the sends.
+fn slow_mailer(delay: Duration, sends: usize) -> MockMailer {
+    let mut mailer = MockMailer::new();
+    mailer.expect_send().times(sends).returning(move |_| {
+        std::thread::sleep(delay);
+        Ok(())
+    });
+    mailer
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_slower_than_the_lease_keeps_its_lease_renewed() {
+    let mut outbox = outbox_with(vec![entry(1, 1)]);
+    let renewals = Arc::new(Mutex::new(0));
+    let counted = Arc::clone(&renewals);
+    outbox.expect_renew().returning(move |lease, _| {
+        assert_eq!((lease.id, lease.generation), (OutboxId(1), 1));
+        *counted.lock().unwrap() += 1;
+        Ok(LeaseState::Held)
+    });
+    outbox
+        .expect_mark_sent()
+        .times(1)
+        .returning(|_, _| Ok(LeaseState::Held));
+    let mailer = slow_mailer(Duration::from_millis(700), 1);
+    let report = short_lease_dispatcher(outbox, mailer)
+        .run_once()
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.lost), (1, 0));
+    assert!(
+        *renewals.lock().unwrap() >= 2,
+        "renewed every third of the lease"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lease_taken_over_before_its_turn_is_not_sent() {
+    let mut outbox = outbox_with(vec![entry(1, 1), entry(2, 3)]);
+    outbox.expect_renew().returning(|lease, _| {
+        Ok(match lease.id {
+            OutboxId(2) => LeaseState::Lost,
+            _ => LeaseState::Held,
+        })
+    });
+    outbox
+        .expect_mark_sent()
+        .withf(|lease, _| lease.id == OutboxId(1))
+        .times(1)
+        .returning(|_, _| Ok(LeaseState::Held));
+    // Entry 1 holds the only slot for longer than the lease; entry 2 waits, and loses.
+    let mailer = slow_mailer(Duration::from_millis(700), 1);
+    let report = short_lease_dispatcher(outbox, mailer)
+        .run_once()
+        .await
+        .unwrap();
+    assert_eq!((report.claimed, report.sent, report.lost), (2, 1, 1));
+}
+
+#[tokio::test]
+async fn an_outcome_fenced_out_by_a_takeover_is_reported_lost() {
+    let mut outbox = outbox_with(vec![entry(1, 1)]);
+    outbox
+        .expect_mark_sent()
+        .times(1)
+        .returning(|_, _| Ok(LeaseState::Lost));
+    let mut mailer = MockMailer::new();
+    mailer.expect_send().times(1).returning(|_| Ok(()));
+    let report = dispatcher(outbox, mailer).run_once().await.unwrap();
+    assert_eq!((report.sent, report.lost), (0, 1));
 }

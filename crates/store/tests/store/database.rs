@@ -61,8 +61,8 @@ on_each_backend! {
             outbox.enqueue(&email(n), now).await.expect("enqueue");
         }
         let leased = outbox.claim_due(now, 3, Duration::from_secs(60)).await.expect("claim");
-        outbox.mark_sent(leased[0].id, now).await.expect("mark_sent");
-        outbox.mark_dead(leased[1].id, "550").await.expect("mark_dead");
+        outbox.mark_sent(leased[0].lease(), now).await.expect("mark_sent");
+        outbox.mark_dead(leased[1].lease(), "550").await.expect("mark_dead");
         let expected = OutboxCounts { queued: 2, sending: 1, sent: 1, dead: 1 };
         assert_eq!(db.outbox_counts().await.expect("counts"), expected);
     };

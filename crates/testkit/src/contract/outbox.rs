@@ -6,12 +6,14 @@
 //! Times are whole seconds, as the domain's clock produces them.
 
 mod concurrency;
+mod fencing;
 mod suite;
 
 pub use concurrency::concurrent_claims_never_share_an_entry;
+pub use fencing::{renewed_lease_is_not_reclaimed, taken_over_lease_changes_nothing};
 pub use suite::{PROPERTIES, Property, run_all};
 
-use microblog_domain::ports::{Outbox, OutboxEntry};
+use microblog_domain::ports::{LeaseState, Outbox, OutboxEntry};
 use microblog_domain::{Email, EmailKind};
 use std::fmt::Debug;
 use std::time::Duration;
@@ -47,6 +49,16 @@ fn must<T, E: Debug>(result: Result<T, E>, what: &str) -> T {
         Ok(value) => value,
         Err(err) => panic!("{what}: unexpected error {err:?}"),
     }
+}
+
+/// Asserts that a fenced write found its lease held.
+#[track_caller]
+fn held(result: Result<LeaseState, impl Debug>, what: &str) {
+    assert_eq!(
+        must(result, what),
+        LeaseState::Held,
+        "{what}: the lease holds"
+    );
 }
 
 async fn claim(outbox: &dyn Outbox, now: OffsetDateTime, limit: u32) -> Vec<OutboxEntry> {
@@ -107,9 +119,12 @@ pub async fn expired_lease_is_reclaimed(outbox: &dyn Outbox) {
 /// A rescheduled entry is due again at `next_attempt_at`, not a second before.
 pub async fn rescheduled_entry_waits_for_its_next_attempt(outbox: &dyn Outbox) {
     let id = must(outbox.enqueue(&email(1), at(0)).await, "enqueue");
-    assert_eq!(claim(outbox, at(0), 10).await.len(), 1, "first claim");
-    must(
-        outbox.reschedule(id, at(300), "421 try again later").await,
+    let first = claim(outbox, at(0), 10).await;
+    assert_eq!(first.len(), 1, "first claim");
+    held(
+        outbox
+            .reschedule(first[0].lease(), at(300), "421 try again later")
+            .await,
         "reschedule",
     );
     assert!(
@@ -128,35 +143,33 @@ pub async fn rescheduled_entry_waits_for_its_next_attempt(outbox: &dyn Outbox) {
     );
 }
 
-/// Sent and dead entries are never claimed again, even by a late `reschedule` from a
-/// dispatcher whose lease ran out, and even years later; a queued entry can be given up
-/// on directly.
+/// Sent and dead entries are never claimed again, even years later, and a late write from
+/// the dispatcher that finished them changes nothing.
 pub async fn sent_and_dead_entries_are_never_claimed_again(outbox: &dyn Outbox) {
-    let delivered = must(outbox.enqueue(&email(1), at(0)).await, "enqueue");
-    let failed = must(outbox.enqueue(&email(2), at(0)).await, "enqueue");
-    let never_tried = must(outbox.enqueue(&email(3), at(0)).await, "enqueue");
-    assert_eq!(
-        claim(outbox, at(0), 2).await.len(),
-        2,
-        "the first two are leased"
-    );
-    must(outbox.mark_sent(delivered, at(1)).await, "mark_sent");
-    must(
+    must(outbox.enqueue(&email(1), at(0)).await, "enqueue");
+    must(outbox.enqueue(&email(2), at(0)).await, "enqueue");
+    let leased = claim(outbox, at(0), 2).await;
+    assert_eq!(leased.len(), 2, "both are leased");
+    let (delivered, failed) = (leased[0].lease(), leased[1].lease());
+    held(outbox.mark_sent(delivered, at(1)).await, "mark_sent");
+    held(
         outbox.mark_dead(failed, "550 no such user").await,
         "mark_dead",
     );
-    must(
-        outbox.mark_dead(never_tried, "given up").await,
-        "mark_dead on a queued entry",
-    );
-    must(
-        outbox.reschedule(delivered, at(2), "late").await,
-        "late reschedule of a sent entry",
-    );
-    must(
-        outbox.reschedule(failed, at(2), "late").await,
-        "late reschedule of a dead entry",
-    );
+    for (lease, what) in [(delivered, "a sent entry"), (failed, "a dead entry")] {
+        let late = must(outbox.reschedule(lease, at(2), "late").await, "reschedule");
+        assert_eq!(
+            late,
+            LeaseState::Lost,
+            "a late reschedule of {what} is refused"
+        );
+        let late = must(outbox.renew(lease, at(100)).await, "renew");
+        assert_eq!(
+            late,
+            LeaseState::Lost,
+            "a late renewal of {what} is refused"
+        );
+    }
     let years_later = at(10 * 365 * 24 * 3600);
     assert!(
         claim(outbox, years_later, 10).await.is_empty(),

@@ -3,7 +3,7 @@
 use super::{later, lock, next_id};
 use async_trait::async_trait;
 use microblog_domain::Email;
-use microblog_domain::ports::{Outbox, OutboxEntry, OutboxError, OutboxId};
+use microblog_domain::ports::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
 use std::sync::Mutex;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -65,6 +65,26 @@ impl InMemoryOutbox {
     }
 }
 
+impl InMemoryOutbox {
+    /// Applies `change` to the entry only while `lease` holds it (still `sending` under the
+    /// same generation), as the store's compare-and-set does.
+    fn fenced(&self, lease: Lease, change: impl FnOnce(&mut Entry)) -> LeaseState {
+        let mut entries = lock(&self.entries);
+        let held = index(lease.id)
+            .and_then(|i| entries.get_mut(i))
+            .filter(|entry| {
+                matches!(entry.status, Status::Sending(_)) && entry.attempts == lease.generation
+            });
+        match held {
+            Some(entry) => {
+                change(entry);
+                LeaseState::Held
+            }
+            None => LeaseState::Lost,
+        }
+    }
+}
+
 /// The position of `id` in the entries (ids start at 1).
 fn index(id: OutboxId) -> Option<usize> {
     usize::try_from(id.0).ok()?.checked_sub(1)
@@ -114,39 +134,35 @@ impl Outbox for InMemoryOutbox {
         Ok(leased)
     }
 
-    async fn mark_sent(&self, id: OutboxId, _now: OffsetDateTime) -> Result<(), OutboxError> {
-        let mut entries = lock(&self.entries);
-        if let Some(entry) = index(id).and_then(|i| entries.get_mut(i)) {
-            entry.status = Status::Sent;
-        }
-        Ok(())
+    async fn renew(&self, lease: Lease, until: OffsetDateTime) -> Result<LeaseState, OutboxError> {
+        Ok(self.fenced(lease, |entry| entry.status = Status::Sending(until)))
+    }
+
+    async fn mark_sent(
+        &self,
+        lease: Lease,
+        _now: OffsetDateTime,
+    ) -> Result<LeaseState, OutboxError> {
+        Ok(self.fenced(lease, |entry| entry.status = Status::Sent))
     }
 
     async fn reschedule(
         &self,
-        id: OutboxId,
+        lease: Lease,
         next_attempt_at: OffsetDateTime,
         error: &str,
-    ) -> Result<(), OutboxError> {
-        let mut entries = lock(&self.entries);
-        let entry = index(id).and_then(|i| entries.get_mut(i));
-        if let Some(entry) = entry.filter(|entry| matches!(entry.status, Status::Sending(_))) {
+    ) -> Result<LeaseState, OutboxError> {
+        Ok(self.fenced(lease, |entry| {
             entry.status = Status::Queued;
             entry.next_attempt_at = next_attempt_at;
             entry.last_error = Some(error.to_owned());
-        }
-        Ok(())
+        }))
     }
 
-    async fn mark_dead(&self, id: OutboxId, error: &str) -> Result<(), OutboxError> {
-        let mut entries = lock(&self.entries);
-        let entry = index(id).and_then(|i| entries.get_mut(i));
-        let unsent =
-            |entry: &&mut Entry| matches!(entry.status, Status::Queued | Status::Sending(_));
-        if let Some(entry) = entry.filter(unsent) {
+    async fn mark_dead(&self, lease: Lease, error: &str) -> Result<LeaseState, OutboxError> {
+        Ok(self.fenced(lease, |entry| {
             entry.status = Status::Dead;
             entry.last_error = Some(error.to_owned());
-        }
-        Ok(())
+        }))
     }
 }

@@ -37,15 +37,21 @@ async fn helpers_list_every_email_and_the_last_error() {
         .await
         .expect("enqueue");
     let leased = outbox.claim_due(now, 1, Duration::from_secs(60)).await;
-    assert_eq!(leased.expect("claim_due").len(), 1, "one leased");
+    let leased = leased.expect("claim_due");
+    assert_eq!(leased.len(), 1, "one leased");
     assert_eq!(outbox.last_error(first), None, "no error recorded yet");
     let later = now + time::Duration::minutes(5);
     outbox
-        .reschedule(first, later, "421 busy")
+        .reschedule(leased[0].lease(), later, "421 busy")
         .await
         .expect("reschedule");
     assert_eq!(outbox.last_error(first).as_deref(), Some("421 busy"));
-    outbox.mark_sent(first, later).await.expect("mark_sent");
+    let again = outbox.claim_due(later, 1, Duration::from_secs(60)).await;
+    let again = again.expect("claim_due");
+    outbox
+        .mark_sent(again[0].lease(), later)
+        .await
+        .expect("mark_sent");
 
     let subjects: Vec<_> = outbox.emails().into_iter().map(|e| e.subject).collect();
     assert_eq!(

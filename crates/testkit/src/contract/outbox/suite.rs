@@ -3,7 +3,8 @@
 use super::{
     claims_honour_the_limit_oldest_first, concurrent_claims_never_share_an_entry,
     enqueued_email_is_claimed_with_one_attempt, expired_lease_is_reclaimed,
-    rescheduled_entry_waits_for_its_next_attempt, sent_and_dead_entries_are_never_claimed_again,
+    renewed_lease_is_not_reclaimed, rescheduled_entry_waits_for_its_next_attempt,
+    sent_and_dead_entries_are_never_claimed_again, taken_over_lease_changes_nothing,
 };
 use crate::contract::{Check, run_each};
 use microblog_domain::ports::Outbox;
@@ -60,6 +61,8 @@ pub const PROPERTIES: &[Property] = &[
     on_one_handle!(rescheduled_entry_waits_for_its_next_attempt),
     on_one_handle!(sent_and_dead_entries_are_never_claimed_again),
     on_one_handle!(claims_honour_the_limit_oldest_first),
+    on_one_handle!(renewed_lease_is_not_reclaimed),
+    on_one_handle!(taken_over_lease_changes_nothing),
     property!(concurrent_claims_never_share_an_entry(
         outbox,
         other_process
