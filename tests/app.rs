@@ -8,6 +8,7 @@ mod app {
     mod mail_outage;
     mod operations;
     mod reset_flow;
+    mod reset_links;
     mod reset_security;
     mod web_security;
 }
