@@ -12,7 +12,7 @@ use microblog_domain::services::{
     PasswordReset, Profile, Registration, ResetPolicy, Sessions, SignIn,
 };
 use microblog_domain::values::SecretKey;
-use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpConfig, SmtpMailer};
+use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpMailer};
 use microblog_store::{Database, PoolConfig};
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,35 +51,21 @@ async fn connect(config: &Config) -> anyhow::Result<Database> {
 }
 
 fn mailer(config: &Config) -> anyhow::Result<(Arc<dyn Mailer>, String)> {
-    let mail = &config.mail;
-    let Some(server) = &mail.server else {
+    let Some(smtp) = &config.mail.smtp else {
         let description =
             "console (MAIL_SERVER is unset: emails are printed to this log)".to_owned();
         return Ok((
-            Arc::new(ConsoleMailer::new(mail.sender.clone())),
+            Arc::new(ConsoleMailer::new(config.mail.sender.clone())),
             description,
         ));
     };
-    let smtp = SmtpConfig {
-        server: server.clone(),
-        port: mail.port,
-        use_tls: mail.use_tls,
-        use_ssl: mail.use_ssl,
-        username: mail.username.clone(),
-        password: mail.password.clone(),
-        sender: mail.sender.clone(),
-        connect_timeout: mail.timeout,
-        command_timeout: mail.timeout,
-        accept_invalid_certs: false,
-        pool_max_size: 8,
-    };
-    let security = match (mail.use_tls, mail.use_ssl) {
+    let security = match (smtp.use_tls, smtp.use_ssl) {
         (true, _) => "STARTTLS",
         (_, true) => "TLS",
         _ => "plain",
     };
-    let description = format!("SMTP {server}:{} ({security})", mail.port);
-    let mailer = SmtpMailer::new(smtp).context("invalid mail configuration")?;
+    let description = format!("SMTP {}:{} ({security})", smtp.server, smtp.port);
+    let mailer = SmtpMailer::new(smtp.clone()).context("invalid mail configuration")?;
     Ok((Arc::new(mailer), description))
 }
 

@@ -4,6 +4,7 @@
 
 use microblog_crypto::HashLimits;
 use microblog_domain::values::{EmailAddress, SecretKey};
+use microblog_mail::SmtpConfig;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -22,17 +23,14 @@ fn invalid(variable: &'static str, message: impl Into<String>) -> ConfigError {
     }
 }
 
-/// Outgoing mail settings: `None` server means the console mailer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Outgoing mail: SMTP when `MAIL_SERVER` is set, the console mailer otherwise.
+#[derive(Clone, Debug)]
 pub struct MailSettings {
-    pub server: Option<String>,
-    pub port: u16,
-    pub use_tls: bool,
-    pub use_ssl: bool,
-    pub username: Option<String>,
-    pub password: Option<String>,
+    /// The `MAIL_*` settings as the SMTP mailer takes them; `None` when `MAIL_SERVER` is
+    /// unset, and emails are printed to the log instead.
+    pub smtp: Option<SmtpConfig>,
+    /// The From of every email, whichever mailer sends it (`smtp.sender` is the same).
     pub sender: String,
-    pub timeout: Duration,
 }
 
 /// The whole configuration.
@@ -257,16 +255,20 @@ fn parse_mail(
             .cloned()
             .unwrap_or_else(|| default_sender(base_url)),
     };
-    Ok(MailSettings {
-        server: source.get("MAIL_SERVER"),
-        port: u16::try_from(port).map_err(|_| invalid("MAIL_PORT", "out of range"))?,
+    let port = u16::try_from(port).map_err(|_| invalid("MAIL_PORT", "out of range"))?;
+    let timeout = Duration::from_secs(number(source, "MAIL_TIMEOUT", 10, 1, 600)?.into());
+    let smtp = source.get("MAIL_SERVER").map(|server| SmtpConfig {
+        port,
         use_tls,
         use_ssl,
         username,
         password,
-        sender,
-        timeout: Duration::from_secs(number(source, "MAIL_TIMEOUT", 10, 1, 600)?.into()),
-    })
+        connect_timeout: timeout,
+        command_timeout: timeout,
+        pool_max_size: 8,
+        ..SmtpConfig::new(server, sender.clone())
+    });
+    Ok(MailSettings { smtp, sender })
 }
 
 fn default_sender(base_url: &str) -> String {

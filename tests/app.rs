@@ -10,6 +10,7 @@ mod app {
     mod operations;
     mod outbox_leases;
     mod reset_flow;
+    mod reset_links;
     mod reset_security;
     mod web_security;
 }

@@ -17,8 +17,12 @@ fn defaults_run_on_sqlite_with_the_console_mailer() {
     let config = load(&[]).unwrap();
     assert_eq!(config.database_url, "sqlite://microblog.db?mode=rwc");
     assert_eq!(config.base_url, "http://127.0.0.1:5000");
-    assert_eq!(config.mail.server, None);
-    assert_eq!(config.mail.port, 25);
+    assert!(
+        config.mail.smtp.is_none(),
+        "no MAIL_SERVER: the console mailer"
+    );
+    let smtp = load(&[("MAIL_SERVER", "localhost")]).unwrap().mail.smtp;
+    assert_eq!(smtp.map(|smtp| smtp.port), Some(25), "MAIL_PORT's default");
     assert_eq!(config.reset_token_ttl, Duration::from_secs(600));
     assert_eq!(config.posts_per_page, 25);
     assert!(config.secret_key.is_none());
@@ -36,9 +40,10 @@ fn the_tutorials_gmail_setup_is_just_variables() {
         ("ADMINS", "me@gmail.com, ops@example.com"),
     ])
     .unwrap();
-    assert_eq!(config.mail.server.as_deref(), Some("smtp.googlemail.com"));
-    assert_eq!(config.mail.port, 587);
-    assert!(config.mail.use_tls && !config.mail.use_ssl);
+    let smtp = config.mail.smtp.as_ref().expect("MAIL_SERVER is set");
+    assert_eq!(smtp.server, "smtp.googlemail.com");
+    assert_eq!(smtp.port, 587);
+    assert!(smtp.use_tls && !smtp.use_ssl);
     assert_eq!(config.mail.sender, "me@gmail.com", "first of ADMINS");
     assert_eq!(config.admins, ["me@gmail.com", "ops@example.com"]);
 }

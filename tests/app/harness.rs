@@ -5,6 +5,7 @@ mod process;
 
 pub use forms::{Page, form_fields};
 use microblog_store::testing::TestDatabase;
+use microblog_testkit::server_process::{Ready, ServerProcess};
 use microblog_testkit::smtp_sink::{ReceivedMessage, SmtpSink};
 pub use process::Server;
 use reqwest::{Client, Response, StatusCode};
@@ -75,7 +76,7 @@ impl TestApp {
 
     /// Stops the server abruptly (SIGKILL) and starts it again on the same database.
     pub async fn restart(&mut self) {
-        self.server.kill().await;
+        self.server.kill();
         self.server = Server::start(&self.env, &[]).await;
         self.address = self.server.address.clone();
     }
@@ -83,7 +84,7 @@ impl TestApp {
     /// Kills the app's own server process, leaving the database and sink (for tests that
     /// run their own instances from [`TestApp::start_instance`]).
     pub async fn stop_server(&mut self) {
-        self.server.kill().await;
+        self.server.kill();
     }
 
     /// Another process on the same database, SMTP sink and secret (a second instance behind
@@ -93,9 +94,14 @@ impl TestApp {
         Server::start(&self.env, extra_args).await
     }
 
-    /// A `microblog <command>` process with this app's environment (e.g. `dispatch`).
-    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        Server::command(&self.env, args)
+    /// A `microblog <command>` process with this app's environment (e.g. `dispatch`),
+    /// started without waiting for anything.
+    pub async fn start_process(&self, args: &[&str]) -> ServerProcess {
+        process::command(&self.env, args)
+            .ready(Ready::Started)
+            .start()
+            .await
+            .unwrap_or_else(|error| panic!("{args:?} does not start: {error}"))
     }
 
     /// Everything the server has logged so far.

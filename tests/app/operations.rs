@@ -99,8 +99,8 @@ async fn a_web_only_instance_leaves_mail_to_a_dispatch_process() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(app.sink.messages().is_empty(), "no dispatcher, no mail yet");
 
-    let mut dispatcher = app.command(&["dispatch"]).spawn().expect("dispatch starts");
+    let mut dispatcher = app.start_process(&["dispatch"]).await;
     app.wait_for_mail("susan@example.com").await;
-    let _ = dispatcher.kill().await;
+    dispatcher.kill();
     drop(web_only);
 }

@@ -104,7 +104,7 @@ async fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
         connections: 32,
         seconds: options.seconds,
     };
-    let hello = Process::start(&release.join("hello"), &["127.0.0.1:0"], &[])?;
+    let hello = Process::start(&release.join("hello"), &["127.0.0.1:0"], &[]).await?;
     println!("driving the hello ceiling...");
     let ceiling = wrk::run(load, &format!("http://{}/", hello.address), &[])?;
     drop(hello);
@@ -115,7 +115,8 @@ async fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
         &release.join("microblog"),
         &["serve", "--bind", "127.0.0.1:0"],
         &env,
-    )?;
+    )
+    .await?;
     let base = format!("http://{}", server.address);
     let cookie = session::login(&base, &seed::username(0), seed::PASSWORD).await?;
     let auth = [format!("Cookie: {cookie}")];

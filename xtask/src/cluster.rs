@@ -37,8 +37,8 @@ async fn demo(program: &std::path::Path) -> anyhow::Result<()> {
     let mut env = server_env(database.url(), sink.port());
     env.push(("OUTBOX_LEASE".into(), "5".into()));
     env.push(("RESET_REQUEST_THROTTLE".into(), "60".into()));
-    let a = Process::start(program, &["serve", "--bind", "127.0.0.1:0"], &env)?;
-    let b = Process::start(program, &["serve", "--bind", "127.0.0.1:0"], &env)?;
+    let a = Process::start(program, &["serve", "--bind", "127.0.0.1:0"], &env).await?;
+    let b = Process::start(program, &["serve", "--bind", "127.0.0.1:0"], &env).await?;
     let (base_a, base_b) = (
         format!("http://{}", a.address),
         format!("http://{}", b.address),

@@ -14,6 +14,7 @@ mod walk;
 
 use anyhow::Context as _;
 use browser::Browser;
+use microblog_testkit::server_process::{Ready, ServerProcess};
 use microblog_testkit::smtp_sink::SmtpSink;
 use process::Spawned;
 use std::path::{Path, PathBuf};
@@ -77,17 +78,18 @@ async fn session(paths: &Paths) -> anyhow::Result<(Vec<walk::Step>, Vec<String>)
         .context("could not start the SMTP sink")?;
     let server_port = process::free_port()?;
     let base_url = format!("http://127.0.0.1:{server_port}");
-    let server = start_server(paths, &base_url, server_port, sink.port())?;
+    let server = start_server(paths, &base_url, server_port, sink.port()).await?;
     let driver_port = process::free_port()?;
+    let chromedriver = ServerProcess::builder(&paths.chromedriver)
+        .arg(format!("--port={driver_port}"))
+        .ready(Ready::Line("started successfully".to_owned()))
+        .own_process_group();
     let driver = process::start(
         "chromedriver",
-        &paths.chromedriver,
-        &[format!("--port={driver_port}")],
-        &[],
+        chromedriver,
         &paths.out.join("chromedriver.log"),
-        "started successfully",
-        true,
-    )?;
+    )
+    .await?;
     process::wait_for_port(driver_port)?;
     let outcome = drive(paths, &sink, &base_url, driver_port).await;
     stop(driver, server);
@@ -115,46 +117,28 @@ async fn drive(
     walked.map(|()| (steps, offline))
 }
 
-fn start_server(
+async fn start_server(
     paths: &Paths,
     base_url: &str,
     port: u16,
     smtp_port: u16,
 ) -> anyhow::Result<Spawned> {
     let database = paths.out.join("microblog.db");
-    let env = [
-        (
+    let server = ServerProcess::builder(&paths.server)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env(
             "DATABASE_URL",
             format!("sqlite://{}?mode=rwc", database.display()),
-        ),
-        (
-            "SECRET_KEY",
-            "e2e secret key that is certainly long enough".to_owned(),
-        ),
-        ("MAIL_SERVER", "127.0.0.1".to_owned()),
-        ("MAIL_PORT", smtp_port.to_string()),
-        (
-            "MAIL_DEFAULT_SENDER",
-            "no-reply@microblog.example".to_owned(),
-        ),
-        ("BASE_URL", base_url.to_owned()),
-        ("NO_COLOR", "1".to_owned()),
-        ("RUST_LOG", "info".to_owned()),
-    ];
-    let args = [
-        "serve".to_owned(),
-        "--bind".to_owned(),
-        format!("127.0.0.1:{port}"),
-    ];
-    process::start(
-        "microblog",
-        &paths.server,
-        &args,
-        &env,
-        &paths.out.join("server.log"),
-        "running on http://",
-        false,
-    )
+        )
+        .env("SECRET_KEY", "e2e secret key that is certainly long enough")
+        .env("MAIL_SERVER", "127.0.0.1")
+        .env("MAIL_PORT", smtp_port.to_string())
+        .env("MAIL_DEFAULT_SENDER", "no-reply@microblog.example")
+        .env("BASE_URL", base_url)
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "info")
+        .ready(Ready::Address);
+    process::start("microblog", server, &paths.out.join("server.log")).await
 }
 
 fn stop(driver: Spawned, server: Spawned) {

@@ -1,11 +1,13 @@
 //! Microblog's test kit: a real SMTP sink, a recording mailer, the port mocks, in-memory
-//! storage adapters, and contract suites that any adapter of the domain's ports can run to
+//! storage adapters, a spawner for the server process, background tasks for tests, and
+//! contract suites that any adapter of the domain's ports can run to
 //! prove itself correct.
 
 pub mod contract;
 pub mod in_memory;
 pub mod ports;
 pub mod recording_mailer;
+pub mod server_process;
 pub mod smtp_sink;
 pub mod tasks;
 

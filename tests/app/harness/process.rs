@@ -1,10 +1,7 @@
-//! The server process: started with a clean environment, its log captured line by line.
+//! The server process as the whole-app tests run it: the `microblog` binary with a clean
+//! environment, its log kept line by line (the testkit's `ServerProcess` does the rest).
 
-use std::process::Stdio;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use microblog_testkit::server_process::{Output, Ready, ServerProcess, ServerProcessBuilder};
 
 /// Variables a developer's shell might have set that must not leak into a test server.
 const CLEARED: &[&str] = &[
@@ -26,90 +23,47 @@ const CLEARED: &[&str] = &[
     "TRUST_FORWARDED_FOR",
 ];
 
-/// One running `microblog` process.
+/// One running `microblog serve` process.
 pub struct Server {
     pub address: String,
-    child: Child,
-    logs: Arc<Mutex<Vec<String>>>,
+    process: ServerProcess,
 }
 
 impl Server {
     /// Starts `microblog serve --bind 127.0.0.1:0 <extra args>` and waits for its
     /// "running on" line.
     pub async fn start(env: &[(String, String)], extra_args: &[&str]) -> Self {
-        let mut args = vec!["serve", "--bind", "127.0.0.1:0"];
-        args.extend_from_slice(extra_args);
-        let mut command = Self::command(env, &args);
-        let mut child = command.spawn().expect("the microblog binary starts");
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let (address_tx, address_rx) = tokio::sync::oneshot::channel();
-        let stdout = child.stdout.take().expect("stdout piped");
-        let stderr = child.stderr.take().expect("stderr piped");
-        tokio::spawn(collect(
-            BufReader::new(stdout),
-            Arc::clone(&logs),
-            Some(address_tx),
-        ));
-        tokio::spawn(collect(BufReader::new(stderr), Arc::clone(&logs), None));
-        let address = tokio::time::timeout(Duration::from_secs(60), address_rx)
+        let process = command(env, &["serve", "--bind", "127.0.0.1:0"])
+            .args(extra_args)
+            .ready(Ready::Address)
+            .start()
             .await
-            .ok()
-            .and_then(Result::ok)
-            .unwrap_or_else(|| {
-                panic!("server did not start:\n{}", logs.lock().unwrap().join("\n"))
-            });
-        Self {
-            address,
-            child,
-            logs,
-        }
-    }
-
-    /// `microblog <args>` with `env`, output captured, killed when dropped.
-    pub fn command(env: &[(String, String)], args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_microblog"));
-        command
-            .args(args)
-            .current_dir(std::env::temp_dir())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        for name in CLEARED {
-            command.env_remove(name);
-        }
-        command
-            .env("RUST_LOG", "info,sqlx=warn")
-            .env("NO_COLOR", "1");
-        command.envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        command
+            .unwrap_or_else(|error| panic!("server did not start ({error}):\n{}", error.logs()));
+        let address = process.address().unwrap_or_default().to_owned();
+        Self { address, process }
     }
 
     pub fn logs(&self) -> String {
-        self.logs.lock().unwrap().join("\n")
+        self.process.logs()
     }
 
     /// SIGKILL: no graceful shutdown, as in a crash.
-    pub async fn kill(&mut self) {
-        let _ = self.child.kill().await;
+    pub fn kill(&mut self) {
+        self.process.kill();
     }
 }
 
-async fn collect(
-    reader: impl tokio::io::AsyncBufRead + Unpin,
-    logs: Arc<Mutex<Vec<String>>>,
-    mut address_tx: Option<tokio::sync::oneshot::Sender<String>>,
-) {
-    let mut lines = reader.lines();
-    while let Ok(Some(line)) = lines.next_line().await {
-        if let Some(rest) = line.split("running on http://").nth(1)
-            && let Some(tx) = address_tx.take()
-        {
-            let address: String = rest
-                .chars()
-                .take_while(|c| !c.is_whitespace() && *c != '"')
-                .collect();
-            let _ = tx.send(address);
-        }
-        logs.lock().unwrap().push(line);
+/// `microblog <args>` with `env`, its output kept, killed when dropped.
+pub fn command(env: &[(String, String)], args: &[&str]) -> ServerProcessBuilder {
+    let mut command = ServerProcess::builder(env!("CARGO_BIN_EXE_microblog"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .output(Output::Memory);
+    for name in CLEARED {
+        command = command.env_remove(name);
     }
+    command
+        .env("RUST_LOG", "info,sqlx=warn")
+        .env("NO_COLOR", "1")
+        .envs(env.iter().map(|(k, v)| (k, v)))
 }

@@ -120,7 +120,7 @@ pub async fn throughput(
     env.push(("DATABASE_URL".into(), database.url().to_owned()));
     env.push(("MAIL_PORT".into(), sink.port().to_string()));
     let started = Instant::now();
-    let dispatcher = Process::start_quiet(program, &["dispatch"], &env)?;
+    let dispatcher = Process::start_quiet(program, &["dispatch"], &env).await?;
     let first = sink.wait_for_total(1, Duration::from_secs(60)).await;
     anyhow::ensure!(first, "the dispatcher sent nothing within 60 s");
     let first_mail_ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -1,16 +1,15 @@
-//! Starting the release binaries under test and reading their address and memory.
+//! The release binaries under test, started through the testkit's `ServerProcess`: their
+//! address, the server-side latency of every POST they log, and their memory.
 
 use anyhow::Context as _;
-use std::io::{BufRead, BufReader};
+use microblog_testkit::server_process::{Output, Ready, ServerProcess, StartError};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
 /// A server process that is killed when dropped.
 pub struct Process {
     pub address: String,
-    child: Child,
+    process: ServerProcess,
     posts: PostLog,
 }
 
@@ -21,64 +20,59 @@ type PostLog = Arc<Mutex<Vec<(String, f64)>>>;
 
 impl Process {
     /// Starts `program args...` with `env`, and waits for a "running on http://ADDR" line.
-    pub fn start(program: &Path, args: &[&str], env: &[(String, String)]) -> anyhow::Result<Self> {
-        let mut child = Command::new(program)
-            .args(args)
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .env("NO_COLOR", "1")
-            .env("RUST_LOG", "warn,microblog=info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .with_context(|| format!("could not start {}", program.display()))?;
-        let stdout = child.stdout.take().context("stdout is piped")?;
-        let (tx, rx) = mpsc::channel();
-        let posts = PostLog::default();
-        let log = Arc::clone(&posts);
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(post) = logged_post(&line) {
-                    locked(&log).push(post);
-                }
-                if let Some(rest) = line.split("running on http://").nth(1)
-                    && let Some(tx) = tx.take()
-                {
-                    let address: String = rest
-                        .chars()
-                        .take_while(|c| !c.is_whitespace() && *c != '"')
-                        .collect();
-                    let _ = tx.send(address);
-                }
-            }
-        });
-        let address = rx
-            .recv_timeout(Duration::from_secs(60))
-            .with_context(|| format!("{} did not say where it listens", program.display()))?;
-        Ok(Self {
-            address,
-            child,
-            posts,
-        })
-    }
-
-    /// Starts a process that does not listen (the dispatcher).
-    pub fn start_quiet(
+    /// Its stderr passes through.
+    pub async fn start(
         program: &Path,
         args: &[&str],
         env: &[(String, String)],
     ) -> anyhow::Result<Self> {
-        let child = Command::new(program)
+        let posts = PostLog::default();
+        let log = Arc::clone(&posts);
+        let started = ServerProcess::builder(program)
+            .args(args)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env("NO_COLOR", "1")
+            .env("RUST_LOG", "warn,microblog=info")
+            .ready(Ready::Address)
+            .output(Output::Stdout(Box::new(move |line| {
+                if let Some(post) = logged_post(line) {
+                    locked(&log).push(post);
+                }
+            })))
+            .start()
+            .await;
+        let process = started.map_err(|error| match error {
+            StartError::Spawn { .. } => anyhow::Error::new(error),
+            _ => anyhow::Error::new(error).context(format!(
+                "{} did not say where it listens",
+                program.display()
+            )),
+        })?;
+        Ok(Self {
+            address: process.address().unwrap_or_default().to_owned(),
+            process,
+            posts,
+        })
+    }
+
+    /// Starts a process that does not listen (the dispatcher); its stdout is dropped, its
+    /// stderr passes through.
+    pub async fn start_quiet(
+        program: &Path,
+        args: &[&str],
+        env: &[(String, String)],
+    ) -> anyhow::Result<Self> {
+        let process = ServerProcess::builder(program)
             .args(args)
             .envs(env.iter().map(|(k, v)| (k, v)))
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .with_context(|| format!("could not start {}", program.display()))?;
+            .ready(Ready::Started)
+            .output(Output::Stdout(Box::new(|_| {})))
+            .start()
+            .await?;
         Ok(Self {
             address: String::new(),
-            child,
+            process,
             posts: PostLog::default(),
         })
     }
@@ -100,7 +94,7 @@ impl Process {
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.process.pid()
     }
 
     /// Peak resident memory so far (VmHWM), in KiB.
@@ -132,13 +126,6 @@ fn logged_post(line: &str) -> Option<(String, f64)> {
     }
     let path = entry["span"]["path"].as_str()?.to_owned();
     Some((path, entry["latency_ms"].as_f64()?))
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[cfg(test)]

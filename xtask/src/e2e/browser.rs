@@ -1,13 +1,15 @@
 //! Headless Chromium through chromedriver (fantoccini), with helpers that act as a person
 //! does — click a link by its text, type into a field, press the form's submit button — and
 //! wait up to ten seconds for what they expect. The browser's console is read through
-//! chromedriver's log endpoint after every step.
+//! chromedriver's log endpoint after every step (`console.rs`); how Chromium is launched is
+//! in `chromium.rs`.
 
-use anyhow::{Context as _, bail};
-use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+mod chromium;
+mod console;
+
+use anyhow::Context as _;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
-use serde_json::{Value, json};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -23,15 +25,6 @@ pub struct Browser {
     origin: String,
 }
 
-/// What the console said since the last look.
-#[derive(Default)]
-pub struct Console {
-    /// SEVERE entries: script errors, CSP violations, failed first-party loads.
-    pub errors: Vec<String>,
-    /// SEVERE entries about third-party resources that cannot load offline.
-    pub offline: Vec<String>,
-}
-
 impl Browser {
     /// Starts a session on the chromedriver at `webdriver`.
     ///
@@ -43,32 +36,8 @@ impl Browser {
         profile: &Path,
         origin: &str,
     ) -> anyhow::Result<Self> {
-        let args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-            "--window-size=1280,900",
-            // Hermetic: no name but the loopback resolves, so nothing leaves the machine.
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        ];
-        let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-        args.push(format!("--user-data-dir={}", profile.display()));
-        let capabilities = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": { "binary": chromium, "args": args },
-            "goog:loggingPrefs": { "browser": "ALL" },
-        });
-        let Value::Object(capabilities) = capabilities else {
-            bail!("capabilities are a JSON object");
-        };
         let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(Capabilities::from_iter(capabilities))
+            .capabilities(chromium::capabilities(chromium, profile)?)
             .connect(webdriver)
             .await
             .context("chromedriver did not open a Chromium session")?;
@@ -142,7 +111,7 @@ impl Browser {
             if start.elapsed() > PATIENCE {
                 let url = self.path().await.unwrap_or_default();
                 let shown: String = body.chars().take(600).collect();
-                bail!("the page never showed {text:?} (at {url}, it shows:\n{shown})");
+                anyhow::bail!("the page never showed {text:?} (at {url}, it shows:\n{shown})");
             }
             tokio::time::sleep(POLL).await;
         }
@@ -157,7 +126,7 @@ impl Browser {
                 return Ok(());
             }
             if start.elapsed() > PATIENCE {
-                bail!("the browser never reached {path} (it is at {here})");
+                anyhow::bail!("the browser never reached {path} (it is at {here})");
             }
             tokio::time::sleep(POLL).await;
         }
@@ -186,28 +155,6 @@ impl Browser {
             .await
             .context("could not take a screenshot")?;
         std::fs::write(path, png).with_context(|| format!("could not write {}", path.display()))
-    }
-
-    /// The console's SEVERE entries since the last call.
-    pub async fn console(&self) -> anyhow::Result<Console> {
-        let entries = self
-            .client
-            .issue_cmd(BrowserLog)
-            .await
-            .context("could not read the browser log")?;
-        let mut console = Console::default();
-        for entry in entries.as_array().into_iter().flatten() {
-            if entry["level"].as_str() != Some("SEVERE") {
-                continue;
-            }
-            let message = entry["message"].as_str().unwrap_or_default().to_owned();
-            if is_offline_third_party(&self.origin, &message) {
-                console.offline.push(message);
-            } else {
-                console.errors.push(message);
-            }
-        }
-        Ok(console)
     }
 
     async fn url(&self) -> anyhow::Result<url::Url> {
@@ -241,66 +188,5 @@ impl Browser {
                 Err(error).with_context(|| format!("no {what} within 10 s (at {url})"))
             }
         }
-    }
-}
-
-/// Whether a console message is a third-party resource that could not be resolved (the
-/// browser resolves no name, so Gravatar avatars never load), rather than a page error:
-/// `https://www.gravatar.com/avatar/… - Failed to load resource: net::ERR_NAME_NOT_RESOLVED`.
-/// CSP violations, script errors and failed first-party loads are never left aside.
-fn is_offline_third_party(origin: &str, message: &str) -> bool {
-    let Some((url, rest)) = message.split_once(' ') else {
-        return false;
-    };
-    url.starts_with("https://")
-        && !url.starts_with(origin)
-        && rest.contains("Failed to load resource: net::ERR_NAME_NOT_RESOLVED")
-}
-
-/// chromedriver's `POST /session/{id}/se/log {"type": "browser"}`: the console entries
-/// since the last call (with `goog:loggingPrefs` set to collect them).
-#[derive(Debug)]
-struct BrowserLog;
-
-impl WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({ "type": "browser" }).to_string()),
-        )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_offline_third_party;
-
-    const ORIGIN: &str = "http://127.0.0.1:5000";
-
-    #[test]
-    fn only_unresolvable_third_party_loads_are_left_aside() {
-        let gravatar = "https://www.gravatar.com/avatar/f3fc?d=identicon&s=36 - \
-                        Failed to load resource: net::ERR_NAME_NOT_RESOLVED";
-        assert!(is_offline_third_party(ORIGIN, gravatar));
-        let csp = "http://127.0.0.1:5000/index 1 Executing inline script violates the following \
-                   Content Security Policy directive 'default-src 'none''.";
-        assert!(!is_offline_third_party(ORIGIN, csp));
-        let first_party = "http://127.0.0.1:5000/static/style.css - Failed to load resource: \
-                           the server responded with a status of 404 (Not Found)";
-        assert!(!is_offline_third_party(ORIGIN, first_party));
-        let blocked = "https://www.gravatar.com/avatar/f3fc - Failed to load resource: \
-                       net::ERR_BLOCKED_BY_CSP";
-        assert!(!is_offline_third_party(ORIGIN, blocked));
     }
 }

@@ -1,27 +1,18 @@
-//! The processes under test: the release server and chromedriver, each killed when dropped
-//! (so also when a step fails or the walk panics), their output kept in a log file.
+//! The processes under test: the release server and chromedriver, started through the
+//! testkit's `ServerProcess`, each killed when dropped (so also when a step fails or the walk
+//! panics), their output kept in a log file.
 
-use anyhow::{Context as _, bail};
+use anyhow::{Context as _, anyhow, bail};
+use microblog_testkit::server_process::{Output, ServerProcess, ServerProcessBuilder, StartError};
 use std::fs::File;
-use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
-use std::os::unix::process::CommandExt as _;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How long a process may take to become ready.
-const READY_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// A child process that is killed and reaped when dropped.
+/// A process of the walk, named in what it prints; killed and reaped when dropped.
 pub struct Spawned {
     name: &'static str,
-    child: Child,
-    /// Whether the child leads a process group of its own, killed as a whole (chromedriver
-    /// and the Chromium processes it starts).
-    own_group: bool,
+    process: ServerProcess,
 }
 
 impl Spawned {
@@ -31,17 +22,9 @@ impl Spawned {
     }
 
     fn kill(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            if self.own_group {
-                let group = format!("-{}", self.child.id());
-                let _ = Command::new("kill")
-                    .args(["-KILL", "--", &group])
-                    .stderr(Stdio::null())
-                    .status();
-            }
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-            println!("e2e: stopped {} (pid {})", self.name, self.child.id());
+        if self.process.is_running() {
+            self.process.kill();
+            println!("e2e: stopped {} (pid {})", self.name, self.process.pid());
         }
     }
 }
@@ -58,85 +41,41 @@ pub fn free_port() -> anyhow::Result<u16> {
     microblog_testkit::ports::stable_port().context("no free loopback port")
 }
 
-/// Starts `program` with `args` and `env`, writing stdout and stderr to `log`, and waits
-/// until a line contains `ready_marker`. With `own_group`, the program leads a new process
-/// group, and stopping it kills the whole group.
+/// Starts `program`, writing its stdout and stderr to `log`, and waits until it is ready.
 ///
 /// # Errors
 /// The program cannot be started, or exits or stays silent for a minute before it is ready.
-pub fn start(
+pub async fn start(
     name: &'static str,
-    program: &Path,
-    args: &[String],
-    env: &[(&str, String)],
+    program: ServerProcessBuilder,
     log: &Path,
-    ready_marker: &'static str,
-    own_group: bool,
 ) -> anyhow::Result<Spawned> {
     let log_file =
-        Arc::new(Mutex::new(File::create(log).with_context(|| {
-            format!("could not create {}", log.display())
-        })?));
-    let mut command = Command::new(program);
-    if own_group {
-        command.process_group(0);
-    }
-    let mut child = command
-        .args(args)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start {}", program.display()))?;
+        File::create(log).with_context(|| format!("could not create {}", log.display()))?;
+    let process = program
+        .output(Output::File(log_file))
+        .start()
+        .await
+        .map_err(|error| match error {
+            StartError::Exited { status, .. } => {
+                let status = status.map_or_else(|| "no status".to_owned(), |s| s.to_string());
+                anyhow!(
+                    "{name} exited before it was ready ({status}); see {}",
+                    log.display()
+                )
+            }
+            StartError::NotReady { awaited, .. } => anyhow!(
+                "{name} did not say {awaited:?} within a minute; see {}",
+                log.display()
+            ),
+            StartError::Spawn { .. } => anyhow::Error::new(error),
+        })?;
     println!(
         "e2e: started {name} (pid {}), output in {}",
-        child.id(),
+        process.pid(),
         log.display()
     );
-    let (ready_tx, ready_rx) = mpsc::channel();
-    let stdout = child.stdout.take().context("stdout is piped")?;
-    let stderr = child.stderr.take().context("stderr is piped")?;
-    for stream in [
-        Box::new(stdout) as Box<dyn std::io::Read + Send>,
-        Box::new(stderr),
-    ] {
-        let log_file = Arc::clone(&log_file);
-        let ready_tx = ready_tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                if let Ok(mut file) = log_file.lock() {
-                    let _ = writeln!(file, "{line}");
-                }
-                if line.contains(ready_marker) {
-                    let _ = ready_tx.send(());
-                }
-            }
-        });
-    }
-    let mut spawned = Spawned {
-        name,
-        child,
-        own_group,
-    };
-    let deadline = Instant::now() + READY_TIMEOUT;
-    loop {
-        if ready_rx.recv_timeout(Duration::from_millis(200)).is_ok() {
-            return Ok(spawned);
-        }
-        if let Ok(Some(status)) = spawned.child.try_wait() {
-            bail!(
-                "{name} exited before it was ready ({status}); see {}",
-                log.display()
-            );
-        }
-        if Instant::now() > deadline {
-            bail!(
-                "{name} did not say {ready_marker:?} within a minute; see {}",
-                log.display()
-            );
-        }
-    }
+    Ok(Spawned { name, process })
 }
 
 /// Waits until something accepts connections on `port`.
