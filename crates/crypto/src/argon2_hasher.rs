@@ -181,7 +181,12 @@ mod tests {
             .count();
         let done = results.iter().filter(|r| matches!(r, Ok(false))).count();
         assert_eq!(busy + done, 20, "no other outcome: {results:?}");
-        assert_eq!(done, 2, "one ran and one waited: {results:?}");
+        // One runs and one waits; whether the worker has already taken the first job off
+        // the queue when the second arrives is the scheduler's choice.
+        assert!(
+            (1..=2).contains(&done),
+            "at most one running and one waiting: {results:?}"
+        );
         assert_eq!(hasher.in_flight(), 0);
         assert!(
             hasher.verify("guess", &hash).await.is_ok(),

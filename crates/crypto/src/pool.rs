@@ -75,8 +75,10 @@ impl HashPool {
         let (done, result) = oneshot::channel();
         let in_flight = Arc::clone(&self.in_flight);
         let job: Job = Box::new(move || {
-            let _ = done.send(job());
+            let output = job();
+            // Counted out before the caller can see the result.
             in_flight.fetch_sub(1, Ordering::Relaxed);
+            let _ = done.send(output);
         });
         self.in_flight.fetch_add(1, Ordering::Relaxed);
         match self.jobs.try_send(job) {
@@ -128,17 +130,23 @@ mod tests {
             workers: 1,
             queue: 1,
         });
-        // Hold the only worker until released.
+        // Hold the only worker until released, and know when it has started.
         let gate = Arc::new(Barrier::new(2));
         let held = Arc::clone(&gate);
+        let (started, on_worker) = std::sync::mpsc::channel();
         let running = tokio::spawn({
             let pool = pool.clone();
-            async move { pool.run(move || held.wait()).await }
+            async move {
+                pool.run(move || {
+                    started.send(()).unwrap();
+                    held.wait();
+                })
+                .await
+            }
         });
-        while pool.in_flight() == 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::task::spawn_blocking(move || on_worker.recv().unwrap())
+            .await
+            .unwrap();
         // One may wait in the queue...
         let queued = tokio::spawn({
             let pool = pool.clone();

@@ -1,95 +1,90 @@
-//! The per-IP rate limiter of the forms that cost a password hash or an email: a token
-//! bucket per client (IPv6 clients by their /64), refilled continuously; idle buckets are
-//! swept so the map cannot grow without bound. (`middleware::limits` applies it.)
+//! The per-IP rate limiter of the forms that cost a password hash or an email: the
+//! `governor` crate's keyed GCRA limiter (a burst of `per_minute`, refilled at `per_minute`
+//! a minute), one key per client (IPv6 clients by their /64). Idle keys are dropped
+//! periodically so the map cannot grow without bound. (`middleware::limits` applies it.)
 
 use axum::http::HeaderMap;
-use std::collections::HashMap;
+use governor::clock::{Clock, DefaultClock, Reference};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter as Gcra};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::Duration;
 
-/// Beyond this many tracked clients, new clients pass unmetered (and a warning is logged)
-/// rather than the map growing further.
+/// Beyond this many tracked clients, requests pass unmetered (and a warning is logged) until
+/// a sweep frees room, rather than the map growing further.
 const MAX_CLIENTS: usize = 100_000;
-/// How often idle buckets are swept.
+/// How often idle keys are dropped.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
-/// Token buckets of `per_minute` tokens, refilled at `per_minute` per minute.
-pub(crate) struct RateLimiter {
-    per_minute: u32,
-    inner: Mutex<Buckets>,
-}
+type Keyed<C> =
+    Gcra<IpAddr, DefaultKeyedStateStore<IpAddr>, C, NoOpMiddleware<<C as Clock>::Instant>>;
 
-struct Buckets {
-    clients: HashMap<IpAddr, Bucket>,
-    last_sweep: Instant,
-}
-
-#[derive(Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
+/// Per-client limits on the form posts; `None` when limiting is off.
+pub(crate) struct RateLimiter<C: Clock = DefaultClock> {
+    limiter: Option<Keyed<C>>,
+    clock: C,
+    last_sweep: Mutex<C::Instant>,
 }
 
 impl RateLimiter {
     /// `per_minute == 0` turns limiting off.
     pub(crate) fn new(per_minute: u32) -> Self {
+        Self::with_clock(per_minute, DefaultClock::default())
+    }
+}
+
+impl<C: Clock + Clone> RateLimiter<C> {
+    fn with_clock(per_minute: u32, clock: C) -> Self {
+        let limiter = NonZeroU32::new(per_minute)
+            .map(|n| Gcra::dashmap_with_clock(Quota::per_minute(n), clock.clone()));
+        let last_sweep = Mutex::new(clock.now());
         Self {
-            per_minute,
-            inner: Mutex::new(Buckets {
-                clients: HashMap::new(),
-                last_sweep: Instant::now(),
-            }),
+            limiter,
+            clock,
+            last_sweep,
         }
     }
 
-    /// Takes one token for `client` at `now`, or says how long until one is available.
-    pub(crate) fn check(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
-        if self.per_minute == 0 {
+    /// Takes one cell for `client` now, or says how long until one is available.
+    pub(crate) fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        let Some(limiter) = &self.limiter else {
             return Ok(());
-        }
-        let capacity = f64::from(self.per_minute);
-        let per_second = capacity / 60.0;
-        let refill = |bucket: &Bucket| {
-            let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-            (bucket.tokens + elapsed * per_second).min(capacity)
         };
-        let mut buckets = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let since_sweep = now.saturating_duration_since(buckets.last_sweep);
-        let full = buckets.clients.len() >= MAX_CLIENTS;
-        if since_sweep >= SWEEP_EVERY || (full && since_sweep >= Duration::from_secs(1)) {
-            buckets
-                .clients
-                .retain(|_, bucket| refill(bucket) < capacity);
-            buckets.last_sweep = now;
-        }
-        let key = client_key(client);
-        if !buckets.clients.contains_key(&key) && buckets.clients.len() >= MAX_CLIENTS {
-            tracing::warn!("rate limiter full; letting a new client through unmetered");
+        let now = self.clock.now();
+        self.sweep(limiter, now);
+        if limiter.len() >= MAX_CLIENTS {
+            // Tracking more clients would grow the map without bound; until the next sweep
+            // frees room, requests pass unmetered (the hashing pool still bounds the cost).
+            tracing::warn!("rate limiter full; letting a client through unmetered");
             return Ok(());
         }
-        let bucket = buckets.clients.entry(key).or_insert(Bucket {
-            tokens: capacity,
-            updated: now,
-        });
-        let tokens = refill(bucket);
-        bucket.updated = now;
-        if tokens >= 1.0 {
-            bucket.tokens = tokens - 1.0;
-            Ok(())
-        } else {
-            bucket.tokens = tokens;
-            Err(Duration::from_secs_f64((1.0 - tokens) / per_second))
+        limiter
+            .check_key(&client_key(client))
+            .map_err(|not_until| not_until.wait_time_from(now))
+    }
+
+    /// Drops keys whose bucket has refilled completely (they carry no information) once a
+    /// minute, or once a second while the map is full.
+    fn sweep(&self, limiter: &Keyed<C>, now: C::Instant) {
+        let mut last = self
+            .last_sweep
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let since: Duration = now.duration_since(*last).into();
+        let full = limiter.len() >= MAX_CLIENTS;
+        if since >= SWEEP_EVERY || (full && since >= Duration::from_secs(1)) {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+            *last = now;
         }
     }
 
     #[cfg(test)]
     fn tracked(&self) -> usize {
-        self.inner
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clients
-            .len()
+        self.limiter.as_ref().map_or(0, Keyed::len)
     }
 }
 
@@ -137,38 +132,43 @@ pub(crate) fn client_ip(
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use governor::clock::FakeRelativeClock;
+
+    fn limiter(per_minute: u32) -> (RateLimiter<FakeRelativeClock>, FakeRelativeClock) {
+        let clock = FakeRelativeClock::default();
+        (RateLimiter::with_clock(per_minute, clock.clone()), clock)
+    }
 
     const A: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
     const B: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2));
 
     #[test]
     fn a_burst_passes_then_the_client_waits_for_a_refill() {
-        let limiter = RateLimiter::new(3);
-        let start = Instant::now();
+        let (limiter, clock) = limiter(3);
         for _ in 0..3 {
-            assert!(limiter.check(A, start).is_ok());
+            assert!(limiter.check(A).is_ok());
         }
-        let wait = limiter.check(A, start).unwrap_err();
+        let wait = limiter.check(A).unwrap_err();
         assert!(
             wait <= Duration::from_secs(20) && wait >= Duration::from_secs(19),
             "{wait:?}"
         );
-        assert!(
-            limiter.check(B, start).is_ok(),
-            "other clients are not affected"
-        );
-        assert!(limiter.check(A, start + Duration::from_secs(20)).is_ok());
-        assert!(limiter.check(A, start + Duration::from_secs(21)).is_err());
+        assert!(limiter.check(B).is_ok(), "other clients are not affected");
+        clock.advance(Duration::from_secs(20));
+        assert!(limiter.check(A).is_ok());
+        clock.advance(Duration::from_secs(1));
+        assert!(limiter.check(A).is_err());
     }
 
     #[test]
     fn idle_clients_are_swept() {
-        let limiter = RateLimiter::new(60);
-        let start = Instant::now();
-        limiter.check(A, start).unwrap();
-        limiter.check(B, start).unwrap();
+        let (limiter, clock) = limiter(60);
+        limiter.check(A).unwrap();
+        clock.advance(Duration::from_secs(30));
+        limiter.check(B).unwrap();
         assert_eq!(limiter.tracked(), 2);
-        limiter.check(B, start + Duration::from_secs(61)).unwrap();
+        clock.advance(Duration::from_secs(31));
+        limiter.check(B).unwrap();
         assert_eq!(
             limiter.tracked(),
             1,
@@ -178,9 +178,8 @@ mod tests {
 
     #[test]
     fn zero_disables_the_limit() {
-        let limiter = RateLimiter::new(0);
-        let now = Instant::now();
-        assert!((0..1000).all(|_| limiter.check(A, now).is_ok()));
+        let (limiter, _) = limiter(0);
+        assert!((0..1000).all(|_| limiter.check(A).is_ok()));
     }
 
     #[test]

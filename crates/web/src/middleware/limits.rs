@@ -12,7 +12,6 @@ use axum::response::Response;
 use microblog_routes::{LOGIN, REGISTER, RESET_PASSWORD_REQUEST, Route};
 use minijinja::context;
 use std::net::SocketAddr;
-use std::time::Instant;
 
 /// The limited form targets.
 const LIMITED: [Route; 3] = [LOGIN, REGISTER, RESET_PASSWORD_REQUEST];
@@ -33,7 +32,7 @@ pub(crate) async fn limit_form_posts(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0);
     let ip = client_ip(request.headers(), peer, state.behind_proxy);
-    match state.limiter.check(ip, Instant::now()) {
+    match state.limiter.check(ip) {
         Ok(()) => next.run(request).await,
         Err(wait) => {
             tracing::warn!(client = %ip, path = request.uri().path(), "rate limit exceeded");
