@@ -18,4 +18,10 @@ on_each_backend! {
         contract::concurrent_password_replacements_have_one_winner(&db.users());
     reset_slot_is_claimed_once_per_window => |test_db, db|
         contract::reset_slot_is_claimed_once_per_window(&db.users());
+    lookalike_usernames_are_taken => |test_db, db|
+        contract::lookalike_usernames_are_taken(&db.users());
+    renaming_onto_a_lookalike_is_taken => |test_db, db|
+        contract::renaming_onto_a_lookalike_is_taken(&db.users());
+    concurrent_lookalike_registrations_have_one_winner => |test_db, db|
+        contract::concurrent_lookalike_registrations_have_one_winner(&db.users());
 }
