@@ -9,5 +9,6 @@ mod app {
     mod operations;
     mod reset_flow;
     mod reset_security;
+    mod text_safety;
     mod web_security;
 }
