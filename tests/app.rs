@@ -12,5 +12,6 @@ mod app {
     mod reset_flow;
     mod reset_links;
     mod reset_security;
+    mod text_safety;
     mod web_security;
 }

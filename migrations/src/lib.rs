@@ -7,6 +7,9 @@
 //!   and `ORDER BY` are exact on both backends (no text collation, no time-zone conversion),
 //!   and "due" checks are plain `<=` against a bound computed by the application.
 //! - Table `user` is a reserved word in PostgreSQL; sea-query always quotes identifiers.
+//! - `user.username_skeleton` is the domain's `UsernameSkeleton` of the name, unique: names
+//!   that look alike cannot both exist. It is `NULL` only for names that already looked like
+//!   an older user's when the column was added.
 //! - `mail_outbox.recipient` holds the recipients as a JSON array of strings
 //!   (`["a@example.com","b@example.com"]`): unambiguous whatever an address contains.
 
@@ -16,6 +19,7 @@ mod m20261123_000001_create_user;
 mod m20261123_000002_create_post;
 mod m20261123_000003_create_followers;
 mod m20261123_000004_create_mail_outbox;
+mod m20261201_000001_add_username_skeleton;
 
 /// Applies and rolls back Microblog's migrations, in order.
 pub struct Migrator;
@@ -28,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_post::Migration),
             Box::new(m20261123_000003_create_followers::Migration),
             Box::new(m20261123_000004_create_mail_outbox::Migration),
+            Box::new(m20261201_000001_add_username_skeleton::Migration),
         ]
     }
 }
@@ -46,6 +51,7 @@ pub(crate) enum User {
     SessionEpoch,
     LastResetRequestedAt,
     CreatedAt,
+    UsernameSkeleton,
 }
 
 #[cfg(test)]

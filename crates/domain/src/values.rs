@@ -1,6 +1,7 @@
 //! Value objects: parsed at the edge, valid once held, fields private.
 
 mod about_me;
+mod control;
 mod email_address;
 mod password;
 mod post_body;
@@ -12,4 +13,4 @@ pub use email_address::{EmailAddress, EmailAddressError};
 pub use password::{Password, PasswordError, PasswordHash};
 pub use post_body::{PostBody, PostBodyError};
 pub use secret_key::{SecretKey, SecretKeyError};
-pub use username::{Username, UsernameError};
+pub use username::{Username, UsernameError, UsernameSkeleton};

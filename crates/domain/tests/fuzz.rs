@@ -4,23 +4,40 @@
 //! `every_target_survives_fuzzing_for_fuzz_seconds` for N seconds and counts executions.
 
 mod fuzz {
+    pub mod forbidden;
     pub mod forge;
     pub mod harness;
     pub mod jwt;
     pub mod mutation;
     pub mod text;
     pub mod tokens;
+    pub mod usernames;
     pub mod values;
 }
 
 use fuzz::harness::{self, Target, assert_holds};
 use fuzz::jwt::{AUDIENCE, Encoding, Forged, Lit, Part, Signature};
-use fuzz::{tokens, values};
+use fuzz::{forbidden, tokens, usernames, values};
 use std::time::Duration;
 
 #[test]
 fn usernames_parse_trimmed_bounded_and_stable() {
-    assert_holds(values::username_parse);
+    assert_holds(usernames::username_parse);
+}
+
+#[test]
+fn new_usernames_hold_no_invisible_characters_nor_mixed_scripts() {
+    assert_holds(usernames::username_spoofing);
+}
+
+#[test]
+fn usernames_that_look_alike_share_a_skeleton_whatever_their_case() {
+    assert_holds(usernames::username_skeleton);
+}
+
+#[test]
+fn no_value_object_accepts_a_control_character_outside_text_layout() {
+    assert_holds(forbidden::no_value_holds_a_control_character);
 }
 
 #[test]
@@ -123,6 +140,8 @@ fn every_target_survives_fuzzing_for_fuzz_seconds() {
         .unwrap_or(10);
     let targets: Vec<Target> = values::TARGETS
         .iter()
+        .chain(usernames::TARGETS)
+        .chain(forbidden::TARGETS)
         .chain(tokens::TARGETS)
         .copied()
         .collect();

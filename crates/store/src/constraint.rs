@@ -5,6 +5,8 @@ use sea_orm::{DbErr, SqlErr};
 /// A unique constraint of the `user` table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum UserUnique {
+    /// The exact name (`ux_user_username`) or what it looks like (`username_skeleton`,
+    /// `ux_user_username_skeleton`): either way the name is taken.
     Username,
     EmailNormalized,
 }
@@ -14,7 +16,7 @@ pub(crate) enum UserUnique {
 /// SQLite names the columns (`UNIQUE constraint failed: user.email_normalized`),
 /// PostgreSQL the index (`... violates unique constraint "ux_user_email_normalized"`); both
 /// contain the column name, and `email_normalized` is checked first because neither name
-/// contains the other's.
+/// contains the other's. `username` also matches `username_skeleton`, on purpose.
 pub(crate) fn user_unique_violation(err: &DbErr) -> Option<UserUnique> {
     let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() else {
         return None;
@@ -46,6 +48,12 @@ mod tests {
             classify("UNIQUE constraint failed: user.username"),
             Some(UserUnique::Username)
         );
+        for skeleton in [
+            "UNIQUE constraint failed: user.username_skeleton",
+            r#"duplicate key value violates unique constraint "ux_user_username_skeleton""#,
+        ] {
+            assert_eq!(classify(skeleton), Some(UserUnique::Username), "{skeleton}");
+        }
         assert_eq!(classify("UNIQUE constraint failed: post.id"), None);
     }
 }

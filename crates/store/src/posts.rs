@@ -50,7 +50,7 @@ impl PostRepository for SeaOrmPosts {
         Ok(Post {
             id: PostId(model.id),
             author: UserId(model.user_id),
-            body: PostBody::parse(&model.body).map_err(RepoError::new)?,
+            body: PostBody::from_stored(&model.body).map_err(RepoError::new)?,
             timestamp: from_micros(model.timestamp).map_err(RepoError::new)?,
         })
     }

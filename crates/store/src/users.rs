@@ -54,6 +54,7 @@ impl UserRepository for SeaOrmUsers {
         let row = user::ActiveModel {
             id: NotSet,
             username: Set(new.username.as_str().to_owned()),
+            username_skeleton: Set(Some(new.username.skeleton().as_str().to_owned())),
             email: Set(new.email.as_str().to_owned()),
             email_normalized: Set(new.email.normalized().to_owned()),
             password_hash: Set(new.password_hash.as_str().to_owned()),
@@ -88,6 +89,10 @@ impl UserRepository for SeaOrmUsers {
             .await
     }
 
+    /// One `UPDATE ... RETURNING`. The skeleton changes only with the name: a user keeping
+    /// a name that looked like an older user's when skeletons were introduced (whose
+    /// skeleton is `NULL`) can still edit their about-me. (`SET` expressions read the row as
+    /// it was, on both backends.)
     async fn update_profile(
         &self,
         id: UserId,
@@ -95,8 +100,13 @@ impl UserRepository for SeaOrmUsers {
         about_me: &AboutMe,
     ) -> Result<User, UpdateProfileError> {
         let _turn = self.writes.turn().await;
+        let skeleton = username.skeleton();
+        let same_name = user::Column::Username.eq(username.as_str());
+        let skeleton_expr = Expr::case(same_name, Expr::col(user::Column::UsernameSkeleton))
+            .finally(Expr::value(skeleton.as_str()));
         let updated = user::Entity::update_many()
             .col_expr(user::Column::Username, Expr::value(username.as_str()))
+            .col_expr(user::Column::UsernameSkeleton, skeleton_expr.into())
             .col_expr(user::Column::AboutMe, Expr::value(about_me.as_str()))
             .filter(user::Column::Id.eq(id.0))
             .exec_with_returning(&self.conn)
@@ -172,14 +182,16 @@ impl UserRepository for SeaOrmUsers {
     }
 }
 
-/// A row as the domain's `User`; a row the domain would not accept is a storage failure.
+/// A row as the domain's `User`, read under the rules it was written with (`from_stored`:
+/// names and texts stored before the rules against spoofing and control characters keep
+/// loading); a row the domain would not accept even so is a storage failure.
 fn to_user(row: user::Model) -> Result<User, RepoError> {
     Ok(User {
         id: UserId(row.id),
-        username: Username::parse(&row.username).map_err(RepoError::new)?,
+        username: Username::from_stored(&row.username).map_err(RepoError::new)?,
         email: EmailAddress::parse(&row.email).map_err(RepoError::new)?,
         password_hash: PasswordHash::from_phc(row.password_hash),
-        about_me: AboutMe::parse(&row.about_me).map_err(RepoError::new)?,
+        about_me: AboutMe::from_stored(&row.about_me).map_err(RepoError::new)?,
         last_seen: from_micros(row.last_seen).map_err(RepoError::new)?,
         session_epoch: row.session_epoch,
         created_at: from_micros(row.created_at).map_err(RepoError::new)?,

@@ -36,7 +36,10 @@ pub trait UserRepository: Send + Sync {
     /// Stores a new user with `session_epoch` 0, `last_seen` = `created_at`, empty about-me.
     ///
     /// # Errors
-    /// [`CreateUserError::UsernameTaken`] when the username exists (exact match),
+    /// [`CreateUserError::UsernameTaken`] when a user has this name, or one that looks like
+    /// it: the same [`Username::skeleton`] (`ALICE` for `alice`, `pаypal` with a Cyrillic
+    /// `а` for `paypal`). Names stored before skeletons existed that looked like an older
+    /// name may have none; they block their exact name only.
     /// [`CreateUserError::EmailTaken`] when the *normalized* email exists — both also when a
     /// concurrent insert wins the race (a unique violation, never a `Repo` error);
     /// [`CreateUserError::Repo`] when storage fails.
@@ -48,7 +51,8 @@ pub trait UserRepository: Send + Sync {
     /// [`RepoError`] when storage fails; an unknown id is `Ok(None)`.
     async fn by_id(&self, id: UserId) -> Result<Option<User>, RepoError>;
 
-    /// The user with exactly this username, if any.
+    /// The user with exactly this username, if any (no lookalikes: `Alice` does not find
+    /// `alice`).
     ///
     /// # Errors
     /// [`RepoError`] when storage fails; an unknown name is `Ok(None)`.
@@ -61,10 +65,14 @@ pub trait UserRepository: Send + Sync {
     /// [`RepoError`] when storage fails; an unknown address is `Ok(None)`.
     async fn by_email(&self, email: &EmailAddress) -> Result<Option<User>, RepoError>;
 
-    /// Changes username and about-me, returning the updated user.
+    /// Changes username and about-me, returning the updated user. Keeping one's own name
+    /// exactly is always allowed (even a name stored before skeletons that looked like an
+    /// older user's); any other name, one's own in another letter case included, must not
+    /// look like another user's.
     ///
     /// # Errors
-    /// [`UpdateProfileError::UsernameTaken`] when another user has the name,
+    /// [`UpdateProfileError::UsernameTaken`] when another user has the name or one with the
+    /// same [`Username::skeleton`] (also when a concurrent write wins the race),
     /// [`UpdateProfileError::NotFound`] for an unknown id, `Repo` when storage fails.
     async fn update_profile(
         &self,

@@ -43,7 +43,8 @@ impl SignIn {
         username: &str,
         password: &str,
     ) -> Result<User, AuthenticateError> {
-        let user = match Username::parse(username) {
+        // Any stored name may sign in, even one from before today's naming rules.
+        let user = match Username::from_stored(username) {
             Ok(name) => self.users.by_username(&name).await.map_err(repo)?,
             Err(_) => None,
         };

@@ -1,5 +1,6 @@
 //! `EmailAddress`: kept as entered, with a normalized form (trim, NFKC, lower case) for lookup.
 
+use super::control;
 use std::fmt;
 use unicode_normalization::UnicodeNormalization;
 
@@ -27,6 +28,8 @@ pub enum EmailAddressError {
     TooLong,
     #[error("Invalid email address.")]
     Invalid,
+    #[error("Email may not contain control characters.")]
+    ControlCharacter,
 }
 
 impl EmailAddress {
@@ -37,9 +40,13 @@ impl EmailAddress {
     /// control characters, or characters that would break a mail header.
     ///
     /// # Errors
-    /// [`EmailAddressError`] when the address is empty, too long or malformed.
+    /// [`EmailAddressError`] when the address is empty, too long, holds a control character
+    /// or is malformed.
     pub fn parse(raw: &str) -> Result<Self, EmailAddressError> {
         let entered = raw.trim();
+        if control::any(entered) {
+            return Err(EmailAddressError::ControlCharacter);
+        }
         check_syntax(entered)?;
         let normalized = normalize(entered);
         // A compatibility form can hide a space, a second `@` or a character that breaks a
@@ -209,6 +216,17 @@ mod tests {
             "<a@example.com>",
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
+        }
+        for control in [
+            "a\0@example.com",
+            "a@exa\u{7f}mple.com",
+            "a\u{85}b@example.com",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(control),
+                Err(EmailAddressError::ControlCharacter),
+                "{control:?}"
+            );
         }
         let long = format!("{}@example.com", "a".repeat(250));
         assert_eq!(EmailAddress::parse(&long), Err(EmailAddressError::TooLong));

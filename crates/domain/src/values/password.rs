@@ -1,10 +1,12 @@
 //! `Password` (plaintext, policy-checked, never printed) and `PasswordHash` (a PHC string).
 
+use super::control;
 use std::fmt;
 
 /// A plaintext password that meets the policy: at least 8 characters, at most 1024 bytes
-/// (so a megabyte "password" cannot tie up Argon2). It has no `Debug` or `Display` that
-/// reveals it.
+/// (so a megabyte "password" cannot tie up Argon2), no control characters (a browser's
+/// password field cannot hold a line break and no keyboard types a NUL: such a password
+/// could never be typed at sign-in). It has no `Debug` or `Display` that reveals it.
 #[derive(Clone)]
 pub struct Password(String);
 
@@ -15,6 +17,8 @@ pub enum PasswordError {
     TooShort,
     #[error("Password must be at most {max} bytes.", max = Password::MAX_BYTES)]
     TooLong,
+    #[error("Password may not contain control characters.")]
+    ControlCharacter,
 }
 
 impl Password {
@@ -23,13 +27,19 @@ impl Password {
     /// The longest password accepted, in bytes.
     pub const MAX_BYTES: usize = 1024;
 
-    /// Applies the password policy. The password is taken exactly as typed (no trimming).
+    /// Applies the password policy to a new password. It is taken exactly as typed (no
+    /// trimming). Sign-in checks what is typed against the stored hash and never parses it,
+    /// so existing passwords keep working whatever they hold.
     ///
     /// # Errors
-    /// [`PasswordError`] when the password is too short or too long.
+    /// [`PasswordError`] when the password is too short, too long, or holds a control
+    /// character.
     pub fn parse(raw: &str) -> Result<Self, PasswordError> {
         if raw.len() > Self::MAX_BYTES {
             return Err(PasswordError::TooLong);
+        }
+        if control::any(raw) {
+            return Err(PasswordError::ControlCharacter);
         }
         if raw.chars().count() < Self::MIN_CHARS {
             return Err(PasswordError::TooShort);
@@ -90,6 +100,26 @@ mod tests {
         assert_eq!(
             Password::parse(&"x".repeat(1025)).err(),
             Some(PasswordError::TooLong)
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_anywhere() {
+        for bad in [
+            "hunter2\0hunter2",
+            "\thunter2hunter2",
+            "hunter2hunter2\n",
+            "hunter2\u{85}xx",
+        ] {
+            assert_eq!(
+                Password::parse(bad).err(),
+                Some(PasswordError::ControlCharacter),
+                "{bad:?}"
+            );
+        }
+        assert!(
+            Password::parse("correct horse battery").is_ok(),
+            "spaces are fine"
         );
     }
 

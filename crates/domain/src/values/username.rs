@@ -1,4 +1,10 @@
-//! `Username`: 1–64 characters, no whitespace, no `/`, no control characters, not `.`/`..`.
+//! `Username`: 1–64 characters, no whitespace, `/` or control characters, not `.`/`..`; a
+//! new one also no invisible or unassigned characters and one script. And its skeleton.
+
+mod skeleton;
+mod spoofing;
+
+pub use skeleton::UsernameSkeleton;
 
 use std::fmt;
 
@@ -17,18 +23,42 @@ pub enum UsernameError {
     ForbiddenCharacter,
     #[error("Username may not be \".\" or \"..\".")]
     Reserved,
+    #[error("Username may not contain invisible or direction-changing characters.")]
+    Invisible,
+    #[error("Username may not contain unassigned or private-use characters.")]
+    Unassigned,
+    #[error("Username may not mix alphabets (for example Latin and Cyrillic).")]
+    MixedScripts,
 }
 
 impl Username {
     /// The longest username accepted, in characters.
     pub const MAX_CHARS: usize = 64;
 
-    /// Parses a username as typed (surrounding whitespace is trimmed).
+    /// Parses a name someone chooses, at registration or rename (surrounding whitespace is
+    /// trimmed): every rule of [`Username::from_stored`], and no invisible or
+    /// direction-changing character, no unassigned or private-use code point, and letters
+    /// of one script (or of Latin with Han and kana, Bopomofo or Hangul). Whether it looks
+    /// like a name that exists is storage's question: see [`Username::skeleton`].
     ///
     /// # Errors
-    /// [`UsernameError`] when the name is empty, too long, or holds whitespace, `/` or a
-    /// control character.
+    /// [`UsernameError`] when the name breaks a rule; the variant says which.
     pub fn parse(raw: &str) -> Result<Self, UsernameError> {
+        let name = Self::from_stored(raw)?;
+        spoofing::check(name.as_str())?;
+        Ok(name)
+    }
+
+    /// Parses a name that may predate the rules against spoofing: the rules every name has
+    /// always met (1–64 characters after trimming, no whitespace, `/` or control character,
+    /// not `.` or `..`), and no more. For names read back from storage, so that accounts
+    /// created before the rules keep working; and for names typed to *find* an existing
+    /// account (sign-in, `/user/<name>`), which refuse nothing `parse` refuses to create.
+    ///
+    /// # Errors
+    /// [`UsernameError`] when the name is empty, too long, reserved, or holds whitespace,
+    /// `/` or a control character.
+    pub fn from_stored(raw: &str) -> Result<Self, UsernameError> {
         let name = raw.trim();
         if name.is_empty() {
             return Err(UsernameError::Empty);
@@ -51,6 +81,12 @@ impl Username {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// What the name looks like: two names with one skeleton are one name to a reader
+    /// (`alice`, `ALICE`, `аlice` with a Cyrillic `а`), so at most one of them may exist.
+    pub fn skeleton(&self) -> UsernameSkeleton {
+        UsernameSkeleton::of(&self.0)
+    }
 }
 
 impl fmt::Display for Username {
@@ -66,7 +102,8 @@ mod tests {
     #[test]
     fn accepts_ordinary_names_and_trims() {
         assert_eq!(Username::parse("  susan ").unwrap().as_str(), "susan");
-        assert_eq!(Username::parse("Zoë_ο").unwrap().as_str(), "Zoë_ο");
+        assert_eq!(Username::parse("Zoë_o").unwrap().as_str(), "Zoë_o");
+        assert_eq!(Username::parse("Ζωή").unwrap().as_str(), "Ζωή");
         assert!(Username::parse(&"a".repeat(64)).is_ok());
     }
 
@@ -80,12 +117,60 @@ mod tests {
             Username::parse(&"é".repeat(65)),
             Err(UsernameError::TooLong)
         );
-        for bad in ["a b", "a/b", "a\tb", "a\u{0}b", "a\u{2003}b"] {
+        for bad in [
+            "a b",
+            "a/b",
+            "a\tb",
+            "a\u{0}b",
+            "a\u{2003}b",
+            "a\u{7f}",
+            "a\u{85}b",
+        ] {
             assert_eq!(
                 Username::parse(bad),
                 Err(UsernameError::ForbiddenCharacter),
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn refuses_invisible_characters_and_mixed_scripts_in_new_names() {
+        assert_eq!(
+            Username::parse("al\u{200b}ice"),
+            Err(UsernameError::Invisible)
+        );
+        assert_eq!(
+            Username::parse("p\u{430}ypal"),
+            Err(UsernameError::MixedScripts)
+        );
+        assert_eq!(
+            Username::parse("Zoë_ο"),
+            Err(UsernameError::MixedScripts),
+            "a Greek omicron among Latin letters"
+        );
+    }
+
+    #[test]
+    fn stored_names_keep_loading_under_the_rules_they_were_made_with() {
+        for legacy in ["al\u{200b}ice", "p\u{430}ypal", "Zoë_ο", "\u{e000}"] {
+            let name = Username::from_stored(legacy).unwrap();
+            assert_eq!(name.as_str(), legacy);
+        }
+        assert_eq!(
+            Username::from_stored("a\0b"),
+            Err(UsernameError::ForbiddenCharacter),
+            "control characters were never allowed"
+        );
+    }
+
+    #[test]
+    fn the_skeleton_ignores_case_and_lookalikes() {
+        let paypal = Username::parse("paypal").unwrap().skeleton();
+        let cyrillic = Username::from_stored("p\u{430}ypal").unwrap().skeleton();
+        let shouted = Username::parse("PAYPAL").unwrap().skeleton();
+        assert_eq!(paypal, cyrillic);
+        assert_eq!(paypal, shouted);
+        assert_ne!(paypal, Username::parse("paypals").unwrap().skeleton());
     }
 }

@@ -1,11 +1,13 @@
 //! Targets for the value-object parsers and pagination: never a panic, and what a parsed
-//! value promises (trimmed, bounded in characters and bytes, stable when parsed again).
+//! value promises (trimmed, bounded in characters and bytes, stable when parsed again, no
+//! control character). Usernames have their own file.
 
+use super::forbidden::{forbidden_in_field, forbidden_in_prose};
 use super::harness::{Target, execute};
 use super::text::{ascii_email, email_like, field, lookalike_char, near_limit, text};
 use microblog_domain::values::{
     AboutMe, AboutMeError, EmailAddress, EmailAddressError, Password, PasswordError, PostBody,
-    PostBodyError, SecretKey, Username, UsernameError,
+    PostBodyError, SecretKey,
 };
 use microblog_domain::{Page, PageRequest};
 use proptest::prelude::*;
@@ -15,10 +17,6 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Every target in this file.
 pub const TARGETS: &[Target] = &[
-    Target {
-        name: "username_parse",
-        run: username_parse,
-    },
     Target {
         name: "email_parse",
         run: email_parse,
@@ -49,30 +47,6 @@ pub const TARGETS: &[Target] = &[
     },
 ];
 
-pub fn username_parse(config: Config) -> Result<u64, String> {
-    execute(config, field(Username::MAX_CHARS), |raw| {
-        let trimmed = raw.trim();
-        let forbidden = |c: char| c.is_whitespace() || c == '/' || c.is_control();
-        match Username::parse(&raw) {
-            Ok(name) => {
-                prop_assert_eq!(name.as_str(), trimmed);
-                prop_assert!((1..=Username::MAX_CHARS).contains(&name.as_str().chars().count()));
-                prop_assert!(!name.as_str().chars().any(forbidden));
-                prop_assert_eq!(Username::parse(name.as_str()), Ok(name.clone()));
-            }
-            Err(UsernameError::Empty) => prop_assert!(trimmed.is_empty()),
-            Err(UsernameError::TooLong) => {
-                prop_assert!(trimmed.chars().count() > Username::MAX_CHARS);
-            }
-            Err(UsernameError::ForbiddenCharacter) => {
-                prop_assert!(trimmed.chars().any(forbidden));
-            }
-            Err(UsernameError::Reserved) => prop_assert!(matches!(trimmed, "." | "..")),
-        }
-        Ok(())
-    })
-}
-
 pub fn email_parse(config: Config) -> Result<u64, String> {
     execute(config, email_like(), |raw| {
         let trimmed = raw.trim();
@@ -86,6 +60,9 @@ pub fn email_parse(config: Config) -> Result<u64, String> {
             Err(EmailAddressError::Invalid) => {
                 prop_assert!(!trimmed.is_empty() && trimmed.len() <= EmailAddress::MAX_BYTES);
             }
+            Err(EmailAddressError::ControlCharacter) => {
+                prop_assert!(forbidden_in_field(trimmed));
+            }
         }
         Ok(())
     })
@@ -95,6 +72,7 @@ pub fn email_parse(config: Config) -> Result<u64, String> {
 fn check_email(email: &EmailAddress, trimmed: &str) -> Result<(), TestCaseError> {
     let entered = email.as_str();
     prop_assert_eq!(entered, trimmed);
+    prop_assert!(!forbidden_in_field(entered), "no control character");
     prop_assert!(entered.len() <= EmailAddress::MAX_BYTES);
     prop_assert_eq!(entered.matches('@').count(), 1, "exactly one @");
     let header_breaking = |c: char| {
@@ -168,6 +146,7 @@ pub fn password_parse(config: Config) -> Result<u64, String> {
             Ok(password) => {
                 prop_assert_eq!(password.expose(), raw.as_str(), "taken exactly as typed");
                 prop_assert!(raw.len() <= Password::MAX_BYTES && long_enough);
+                prop_assert!(!forbidden_in_field(&raw), "no control character");
                 let debug = format!("{password:?}");
                 prop_assert!(debug.contains(&raw) == "Password(<redacted>)".contains(&raw));
             }
@@ -175,6 +154,7 @@ pub fn password_parse(config: Config) -> Result<u64, String> {
             Err(PasswordError::TooShort) => {
                 prop_assert!(raw.len() <= Password::MAX_BYTES && !long_enough);
             }
+            Err(PasswordError::ControlCharacter) => prop_assert!(forbidden_in_field(&raw)),
         }
         Ok(())
     })
@@ -188,6 +168,7 @@ pub fn post_body_parse(config: Config) -> Result<u64, String> {
                 prop_assert_eq!(body.as_str(), trimmed);
                 let chars = body.as_str().chars().count();
                 prop_assert!((1..=PostBody::MAX_CHARS).contains(&chars));
+                prop_assert!(!forbidden_in_prose(body.as_str()), "no control character");
                 prop_assert!(body.as_str().len() <= 4 * PostBody::MAX_CHARS);
                 prop_assert_eq!(PostBody::parse(body.as_str()), Ok(body.clone()));
             }
@@ -195,6 +176,7 @@ pub fn post_body_parse(config: Config) -> Result<u64, String> {
             Err(PostBodyError::TooLong) => {
                 prop_assert!(trimmed.chars().count() > PostBody::MAX_CHARS);
             }
+            Err(PostBodyError::ControlCharacter) => prop_assert!(forbidden_in_prose(trimmed)),
         }
         Ok(())
     })
@@ -207,12 +189,14 @@ pub fn about_me_parse(config: Config) -> Result<u64, String> {
             Ok(about) => {
                 prop_assert_eq!(about.as_str(), trimmed);
                 prop_assert!(about.as_str().chars().count() <= AboutMe::MAX_CHARS);
+                prop_assert!(!forbidden_in_prose(about.as_str()), "no control character");
                 prop_assert!(about.as_str().len() <= 4 * AboutMe::MAX_CHARS);
                 prop_assert_eq!(AboutMe::parse(about.as_str()), Ok(about.clone()));
             }
             Err(AboutMeError::TooLong) => {
                 prop_assert!(trimmed.chars().count() > AboutMe::MAX_CHARS);
             }
+            Err(AboutMeError::ControlCharacter) => prop_assert!(forbidden_in_prose(trimmed)),
         }
         Ok(())
     })

@@ -9,6 +9,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub username: String,
+    /// What the name looks like (the domain's `UsernameSkeleton`), unique. `NULL` only for
+    /// names that looked like an older user's when the column was added.
+    pub username_skeleton: Option<String>,
     /// The address as entered: where mail goes.
     pub email: String,
     /// The lookup key (unique).

@@ -114,7 +114,7 @@ impl Authors {
             Some(known) => known.clone(),
             None => {
                 let parsed = (
-                    Username::parse(&row.author_username).map_err(RepoError::new)?,
+                    Username::from_stored(&row.author_username).map_err(RepoError::new)?,
                     EmailAddress::parse(&row.author_email).map_err(RepoError::new)?,
                 );
                 self.0.insert(row.user_id, parsed.clone());
@@ -125,7 +125,7 @@ impl Authors {
             post: Post {
                 id: PostId(row.id),
                 author: UserId(row.user_id),
-                body: PostBody::parse(&row.body).map_err(RepoError::new)?,
+                body: PostBody::from_stored(&row.body).map_err(RepoError::new)?,
                 timestamp: from_micros(row.timestamp).map_err(RepoError::new)?,
             },
             author_username,

@@ -9,8 +9,10 @@
 mod support;
 
 mod database;
+mod legacy_names;
 mod migrations;
 mod outbox;
 mod posts;
 mod sqlite;
+mod text_round_trip;
 mod users;

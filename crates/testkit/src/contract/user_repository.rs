@@ -4,10 +4,15 @@
 //! property, when the adapter breaks it; [`run_all`] runs every one, each on a fresh store.
 //! Times are whole seconds, as the domain's clock produces them.
 
+mod lookalikes;
 mod password;
 mod reset_slot;
 mod suite;
 
+pub use lookalikes::{
+    concurrent_lookalike_registrations_have_one_winner, lookalike_usernames_are_taken,
+    renaming_onto_a_lookalike_is_taken,
+};
 pub use password::{
     concurrent_password_replacements_have_one_winner,
     password_hash_is_replaced_only_from_the_expected_hash,

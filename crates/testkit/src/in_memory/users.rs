@@ -3,13 +3,15 @@
 use super::{later, lock, next_id};
 use async_trait::async_trait;
 use microblog_domain::ports::{CreateUserError, RepoError, UpdateProfileError, UserRepository};
+use microblog_domain::values::UsernameSkeleton;
 use microblog_domain::{AboutMe, EmailAddress, NewUser, PasswordHash, User, UserId, Username};
 use std::sync::Mutex;
 use std::time::Duration;
 use time::OffsetDateTime;
 
-/// Users in memory; ids start at 1 and are never reused. Usernames are unique exactly,
-/// addresses by their normalized form, as in the real store.
+/// Users in memory; ids start at 1 and are never reused. Usernames are unique by their
+/// confusable skeleton (so exactly, too), addresses by their normalized form, as in the real
+/// store.
 #[derive(Debug, Default)]
 pub struct InMemoryUsers {
     rows: Mutex<Vec<Row>>,
@@ -19,6 +21,8 @@ pub struct InMemoryUsers {
 #[derive(Debug)]
 struct Row {
     user: User,
+    /// The username's confusable skeleton, unique among users (the store's unique index).
+    skeleton: UsernameSkeleton,
     /// When the last reset request won its slot.
     last_reset_requested_at: Option<OffsetDateTime>,
 }
@@ -71,7 +75,8 @@ impl InMemoryUsers {
 impl UserRepository for InMemoryUsers {
     async fn create(&self, new: NewUser) -> Result<User, CreateUserError> {
         let mut rows = lock(&self.rows);
-        if rows.iter().any(|row| row.user.username == new.username) {
+        let skeleton = new.username.skeleton();
+        if rows.iter().any(|row| row.skeleton == skeleton) {
             return Err(CreateUserError::UsernameTaken);
         }
         let normalized = new.email.normalized();
@@ -93,6 +98,7 @@ impl UserRepository for InMemoryUsers {
         };
         rows.push(Row {
             user: user.clone(),
+            skeleton,
             last_reset_requested_at: None,
         });
         Ok(user)
@@ -120,14 +126,19 @@ impl UserRepository for InMemoryUsers {
         let Some(index) = rows.iter().position(|row| row.user.id == id) else {
             return Err(UpdateProfileError::NotFound);
         };
-        let taken = |row: &Row| &row.user.username == username && row.user.id != id;
-        if rows.iter().any(taken) {
-            return Err(UpdateProfileError::UsernameTaken);
+        // Keeping one's own name checks nothing, as the store keeps its stored skeleton.
+        if &rows[index].user.username != username {
+            let skeleton = username.skeleton();
+            let taken = |row: &Row| row.skeleton == skeleton && row.user.id != id;
+            if rows.iter().any(taken) {
+                return Err(UpdateProfileError::UsernameTaken);
+            }
+            rows[index].skeleton = skeleton;
         }
-        let user = &mut rows[index].user;
-        user.username = username.clone();
-        user.about_me = about_me.clone();
-        Ok(user.clone())
+        let row = &mut rows[index];
+        row.user.username = username.clone();
+        row.user.about_me = about_me.clone();
+        Ok(row.user.clone())
     }
 
     async fn touch_last_seen(&self, id: UserId, at: OffsetDateTime) -> Result<(), RepoError> {

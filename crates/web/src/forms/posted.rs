@@ -115,10 +115,15 @@ impl EditProfileForm {
             .with("about_me", &self.about_me)
     }
 
-    /// The change, or the form with every field's error.
-    pub(crate) fn command(&self) -> Result<UpdateProfileCommand, FormView> {
+    /// The change, or the form with every field's error. Keeping `current`, one's own name,
+    /// is always allowed, even a name from before today's rules (it is not checked again).
+    pub(crate) fn command(&self, current: &Username) -> Result<UpdateProfileCommand, FormView> {
         let mut view = self.view();
-        let username = view.check("username", Username::parse(&self.username));
+        let username = if self.username.trim() == current.as_str() {
+            Some(current.clone())
+        } else {
+            view.check("username", Username::parse(&self.username))
+        };
         let about_me = view.check("about_me", AboutMe::parse(&self.about_me));
         match (username, about_me) {
             (Some(username), Some(about_me)) => Ok(UpdateProfileCommand { username, about_me }),

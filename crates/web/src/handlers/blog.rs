@@ -87,7 +87,7 @@ pub(crate) async fn user(
     Path(username): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let Ok(username) = Username::parse(&username) else {
+    let Ok(username) = Username::from_stored(&username) else {
         return web.not_found();
     };
     let profile = web
@@ -153,9 +153,10 @@ impl CsrfProtected for FollowButton {
     }
 }
 
-/// `raw` as a username; if it cannot be one, the "not found" flash.
+/// `raw` as a username (any stored one, even from before today's rules); if it cannot be
+/// one, the "not found" flash.
 fn parsed_name(web: &Web, raw: &str) -> Option<Username> {
-    let parsed = Username::parse(raw).ok();
+    let parsed = Username::from_stored(raw).ok();
     if parsed.is_none() {
         let shown: String = raw.chars().take(Username::MAX_CHARS).collect();
         web.session

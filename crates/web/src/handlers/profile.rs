@@ -27,7 +27,7 @@ pub(crate) async fn save_profile(
     CurrentUser { web, user }: CurrentUser,
     CsrfForm(form): CsrfForm<EditProfileForm>,
 ) -> Result<Response, WebError> {
-    let command = match form.command() {
+    let command = match form.command(&user.username) {
         Ok(command) => command,
         Err(view) => return page(&web, view, StatusCode::OK),
     };

@@ -7,6 +7,7 @@ mod busy;
 mod csrf;
 mod guards;
 mod layers;
+mod legacy_names;
 mod reset;
 mod routes;
 mod security;

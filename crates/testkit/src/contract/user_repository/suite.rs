@@ -1,10 +1,12 @@
 //! The whole `UserRepository` contract: every property, and a runner for them all.
 
 use super::{
+    concurrent_lookalike_registrations_have_one_winner,
     concurrent_password_replacements_have_one_winner, concurrent_registrations_have_one_winner,
     created_user_round_trips, email_uniqueness_ignores_case, last_seen_moves_when_touched,
-    lookalike_emails_stay_distinct, password_hash_is_replaced_only_from_the_expected_hash,
-    profile_updates_respect_taken_names, reset_slot_is_claimed_once_per_window,
+    lookalike_emails_stay_distinct, lookalike_usernames_are_taken,
+    password_hash_is_replaced_only_from_the_expected_hash, profile_updates_respect_taken_names,
+    renaming_onto_a_lookalike_is_taken, reset_slot_is_claimed_once_per_window,
     taken_username_is_refused,
 };
 use crate::contract::{Check, run_each};
@@ -52,6 +54,9 @@ pub const PROPERTIES: &[Property] = &[
     property!(password_hash_is_replaced_only_from_the_expected_hash(users)),
     property!(concurrent_password_replacements_have_one_winner(users)),
     property!(reset_slot_is_claimed_once_per_window(users)),
+    property!(lookalike_usernames_are_taken(users)),
+    property!(renaming_onto_a_lookalike_is_taken(users)),
+    property!(concurrent_lookalike_registrations_have_one_winner(users)),
 ];
 
 /// Runs every property: `on_fresh_store` gets each [`Property`] in turn and must
