@@ -9,7 +9,9 @@ pub mod recording_mailer;
 pub mod smtp_sink;
 pub mod tasks;
 
+pub use in_memory::InMemorySignInAttempts;
 pub use in_memory::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};
+pub use microblog_domain::ports::MockSignInAttempts;
 pub use microblog_domain::ports::{
     MockClock, MockEmailComposer, MockMailer, MockOutbox, MockPasswordHasher, MockPostRepository,
     MockUserRepository,
