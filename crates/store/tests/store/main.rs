@@ -12,5 +12,6 @@ mod database;
 mod migrations;
 mod outbox;
 mod posts;
+mod sign_in_attempts;
 mod sqlite;
 mod users;
