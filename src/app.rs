@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use microblog_crypto::Argon2Hasher;
 use microblog_domain::ResetTokens;
 use microblog_domain::ports::{Clock, EmailComposer, Mailer, Outbox, SystemClock, UserRepository};
+use microblog_domain::services::Lockout;
 use microblog_domain::services::{
     Alerts, Blog, DispatcherConfig, ForgotPassword, MailDispatcher, MailQueue, OutboxSignal,
     PasswordReset, Profile, Registration, ResetPolicy, Sessions, SignIn,
@@ -99,7 +100,16 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
     let (mailer, mailer_description) = mailer(config)?;
     let services = microblog_web::Services {
         registration: Registration::new(users.clone(), hasher.clone(), Arc::clone(&clock)),
-        sign_in: SignIn::new(users.clone(), hasher.clone()),
+        sign_in: SignIn::new(
+            users.clone(),
+            hasher.clone(),
+            Lockout::new(
+                Arc::new(database.sign_in_attempts()),
+                Arc::clone(&clock),
+                config.login_lockout,
+            ),
+            mail.clone(),
+        ),
         sessions: Sessions::new(users.clone(), Arc::clone(&clock), LAST_SEEN_INTERVAL),
         forgot_password: ForgotPassword::new(
             users.clone(),

@@ -3,6 +3,7 @@
 //! Every variable of DESIGN §5. A bad value is a one-line error naming the variable.
 
 use microblog_crypto::HashLimits;
+use microblog_domain::ports::LockoutRule;
 use microblog_domain::values::{EmailAddress, SecretKey};
 use microblog_mail::SmtpConfig;
 use std::net::SocketAddr;
@@ -55,6 +56,9 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     pub trust_forwarded_for: bool,
     pub log_json: bool,
+    /// `LOGIN_LOCKOUT_THRESHOLD` wrong passwords within `LOGIN_LOCKOUT_WINDOW` seconds lock
+    /// an account for `LOGIN_LOCKOUT_DURATION` seconds.
+    pub login_lockout: LockoutRule,
 }
 
 /// Where configuration values come from (the process environment, or a map in tests).
@@ -114,6 +118,7 @@ impl Config {
             outbox_lease: Duration::from_secs(number(source, "OUTBOX_LEASE", 60, 3, 3600)?.into()),
             rate_limit_per_minute: number(source, "RATE_LIMIT_PER_MINUTE", 20, 1, 100_000)?,
             trust_forwarded_for: flag(source, "TRUST_FORWARDED_FOR")?,
+            login_lockout: parse_login_lockout(source)?,
             log_json: match source.get("LOG_FORMAT").as_deref() {
                 None | Some("text") => false,
                 Some("json") => true,
@@ -137,6 +142,19 @@ fn parse_hash_limits(source: &impl Source) -> Result<HashLimits, ConfigError> {
     Ok(HashLimits {
         workers: workers as usize,
         queue: queue as usize,
+    })
+}
+
+/// `LOGIN_LOCKOUT_THRESHOLD` (default 10), `LOGIN_LOCKOUT_WINDOW` and
+/// `LOGIN_LOCKOUT_DURATION` (seconds, default 900 each).
+fn parse_login_lockout(source: &impl Source) -> Result<LockoutRule, ConfigError> {
+    let seconds = |variable, default| {
+        number(source, variable, default, 1, 86_400).map(|s| Duration::from_secs(s.into()))
+    };
+    Ok(LockoutRule {
+        threshold: number(source, "LOGIN_LOCKOUT_THRESHOLD", 10, 1, 1000)?,
+        window: seconds("LOGIN_LOCKOUT_WINDOW", 900)?,
+        duration: seconds("LOGIN_LOCKOUT_DURATION", 900)?,
     })
 }
 

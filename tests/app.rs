@@ -6,6 +6,7 @@ mod app {
     mod cluster;
     mod harness;
     mod hostile_load;
+    mod lockout;
     mod mail_outage;
     mod operations;
     mod outbox_leases;

@@ -19,6 +19,7 @@ mod m20261123_000001_create_user;
 mod m20261123_000002_create_post;
 mod m20261123_000003_create_followers;
 mod m20261123_000004_create_mail_outbox;
+mod m20261125_000001_create_sign_in_attempts;
 mod m20261201_000001_add_username_skeleton;
 
 /// Applies and rolls back Microblog's migrations, in order.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_post::Migration),
             Box::new(m20261123_000003_create_followers::Migration),
             Box::new(m20261123_000004_create_mail_outbox::Migration),
+            Box::new(m20261125_000001_create_sign_in_attempts::Migration),
             Box::new(m20261201_000001_add_username_skeleton::Migration),
         ]
     }

@@ -72,6 +72,15 @@ fn each_bad_variable_is_named_in_one_line() {
         (&[("HASH_QUEUE", "lots")], "HASH_QUEUE"),
         (&[("LOG_FORMAT", "xml")], "LOG_FORMAT"),
         (
+            &[("LOGIN_LOCKOUT_THRESHOLD", "0")],
+            "LOGIN_LOCKOUT_THRESHOLD",
+        ),
+        (&[("LOGIN_LOCKOUT_WINDOW", "15m")], "LOGIN_LOCKOUT_WINDOW"),
+        (
+            &[("LOGIN_LOCKOUT_DURATION", "90000")],
+            "LOGIN_LOCKOUT_DURATION",
+        ),
+        (
             &[("MAIL_DEFAULT_SENDER", "Microblog <nope>")],
             "MAIL_DEFAULT_SENDER",
         ),
@@ -109,4 +118,21 @@ fn sender_defaults_are_sensible() {
         local.mail.sender,
         "Microblog <no-reply@localhost.localdomain>"
     );
+}
+
+#[test]
+fn login_lockout_defaults_to_ten_failures_in_fifteen_minutes_for_fifteen_minutes() {
+    let config = load(&[]).unwrap();
+    assert_eq!(config.login_lockout.threshold, 10);
+    assert_eq!(config.login_lockout.window, Duration::from_secs(900));
+    assert_eq!(config.login_lockout.duration, Duration::from_secs(900));
+    let tuned = load(&[
+        ("LOGIN_LOCKOUT_THRESHOLD", "5"),
+        ("LOGIN_LOCKOUT_WINDOW", "600"),
+        ("LOGIN_LOCKOUT_DURATION", "3600"),
+    ])
+    .unwrap();
+    assert_eq!(tuned.login_lockout.threshold, 5);
+    assert_eq!(tuned.login_lockout.window, Duration::from_secs(600));
+    assert_eq!(tuned.login_lockout.duration, Duration::from_secs(3600));
 }

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 pub enum EmailKind {
     ResetPassword,
     PasswordChanged,
+    SignInLocked,
     ServerError,
     Test,
 }
@@ -18,6 +19,7 @@ impl EmailKind {
         match self {
             Self::ResetPassword => "reset_password",
             Self::PasswordChanged => "password_changed",
+            Self::SignInLocked => "sign_in_locked",
             Self::ServerError => "server_error",
             Self::Test => "test",
         }
@@ -28,6 +30,7 @@ impl EmailKind {
         [
             Self::ResetPassword,
             Self::PasswordChanged,
+            Self::SignInLocked,
             Self::ServerError,
             Self::Test,
         ]
@@ -51,6 +54,14 @@ pub enum EmailIntent {
         username: String,
         changed_at: OffsetDateTime,
     },
+    /// Sent once per lock, when wrong passwords lock the account: how many, when, until
+    /// when. The composer adds the link to the reset request form; the domain spells no URL.
+    SignInLocked {
+        username: String,
+        failed_attempts: u32,
+        locked_at: OffsetDateTime,
+        locked_until: OffsetDateTime,
+    },
     /// "Microblog Failure" to the administrators.
     ServerError {
         request_line: String,
@@ -68,6 +79,7 @@ impl EmailIntent {
         match self {
             Self::ResetPassword { .. } => EmailKind::ResetPassword,
             Self::PasswordChanged { .. } => EmailKind::PasswordChanged,
+            Self::SignInLocked { .. } => EmailKind::SignInLocked,
             Self::ServerError { .. } => EmailKind::ServerError,
             Self::Test { .. } => EmailKind::Test,
         }
@@ -94,6 +106,7 @@ mod tests {
         for kind in [
             EmailKind::ResetPassword,
             EmailKind::PasswordChanged,
+            EmailKind::SignInLocked,
             EmailKind::ServerError,
             EmailKind::Test,
         ] {

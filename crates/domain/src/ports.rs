@@ -1,7 +1,8 @@
 //! Ports: the traits adapters implement. Each documents what an implementation must return.
 //!
 //! With the `mocks` feature, mockall generates `MockUserRepository`, `MockPostRepository`,
-//! `MockOutbox`, `MockMailer`, `MockEmailComposer`, `MockPasswordHasher` and `MockClock`.
+//! `MockOutbox`, `MockMailer`, `MockEmailComposer`, `MockPasswordHasher` and `MockClock`
+//! (and `MockSignInAttempts`).
 
 mod background;
 mod clock;
@@ -10,6 +11,7 @@ mod mailer;
 mod outbox;
 mod password_hasher;
 mod posts;
+mod sign_in_attempts;
 mod users;
 
 pub use background::{BackgroundTasks, Task};
@@ -19,8 +21,11 @@ pub use mailer::{MailError, Mailer};
 pub use outbox::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
 pub use password_hasher::{HashError, PasswordHasher};
 pub use posts::PostRepository;
+pub use sign_in_attempts::{Admission, FailureOutcome, LockoutRule, SignInAttempts};
 pub use users::{CreateUserError, UpdateProfileError, UserRepository};
 
+#[cfg(feature = "mocks")]
+pub use sign_in_attempts::MockSignInAttempts;
 #[cfg(feature = "mocks")]
 pub use {
     clock::MockClock, composer::MockEmailComposer, mailer::MockMailer, outbox::MockOutbox,

@@ -5,6 +5,7 @@ mod services {
     mod alerts;
     mod blog;
     mod dispatcher;
+    mod lockout;
     mod reset;
     mod support;
 }

@@ -12,9 +12,10 @@ use minijinja::{Environment, UndefinedBehavior};
 use std::path::{Path, PathBuf};
 
 /// Every kind of email, each needing its three templates.
-pub const EMAIL_KINDS: [EmailKind; 4] = [
+pub const EMAIL_KINDS: [EmailKind; 5] = [
     EmailKind::ResetPassword,
     EmailKind::PasswordChanged,
+    EmailKind::SignInLocked,
     EmailKind::ServerError,
     EmailKind::Test,
 ];

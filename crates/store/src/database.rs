@@ -3,6 +3,7 @@
 
 mod migrate;
 
+use crate::SeaOrmSignInAttempts;
 use crate::error::StoreError;
 use crate::write_gate::WriteGate;
 use crate::{SeaOrmOutbox, SeaOrmPosts, SeaOrmUsers, outbox};
@@ -138,6 +139,11 @@ impl Database {
     /// The mail outbox on this pool.
     pub fn outbox(&self) -> SeaOrmOutbox {
         SeaOrmOutbox::new(self.conn.clone(), self.writes.clone())
+    }
+
+    /// The per-account sign-in failure counts and locks on this pool.
+    pub fn sign_in_attempts(&self) -> SeaOrmSignInAttempts {
+        SeaOrmSignInAttempts::new(self.conn.clone(), self.writes.clone())
     }
 
     /// The sea-orm connection, for this crate's own helpers.

@@ -7,4 +7,5 @@
 pub(crate) mod followers;
 pub(crate) mod mail_outbox;
 pub(crate) mod post;
+pub(crate) mod sign_in_attempt;
 pub(crate) mod user;

@@ -42,6 +42,7 @@ pub mod mailer;
 pub mod outbox;
 pub mod password_hasher;
 pub mod post_repository;
+pub mod sign_in_attempts;
 pub mod user_repository;
 
 use std::future::Future;

@@ -10,10 +10,12 @@
 
 mod outbox;
 mod posts;
+mod sign_in_attempts;
 mod users;
 
 pub use outbox::InMemoryOutbox;
 pub use posts::InMemoryPosts;
+pub use sign_in_attempts::InMemorySignInAttempts;
 pub use users::InMemoryUsers;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};

@@ -11,7 +11,9 @@ pub mod server_process;
 pub mod smtp_sink;
 pub mod tasks;
 
+pub use in_memory::InMemorySignInAttempts;
 pub use in_memory::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};
+pub use microblog_domain::ports::MockSignInAttempts;
 pub use microblog_domain::ports::{
     MockClock, MockEmailComposer, MockMailer, MockOutbox, MockPasswordHasher, MockPostRepository,
     MockUserRepository,

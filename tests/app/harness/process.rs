@@ -21,6 +21,9 @@ const CLEARED: &[&str] = &[
     "LOG_FORMAT",
     "BIND",
     "TRUST_FORWARDED_FOR",
+    "LOGIN_LOCKOUT_THRESHOLD",
+    "LOGIN_LOCKOUT_WINDOW",
+    "LOGIN_LOCKOUT_DURATION",
 ];
 
 /// One running `microblog serve` process.

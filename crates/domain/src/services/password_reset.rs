@@ -88,7 +88,9 @@ impl PasswordReset {
     /// Sets a new password through a reset link: verifies the link, hashes the password,
     /// swaps the hash only if it is still the one the link was issued against (so of two
     /// concurrent submissions exactly one wins), which also ends every session, then queues
-    /// the "your password was changed" notice.
+    /// the "your password was changed" notice. The swap bumps the session epoch, and a
+    /// sign-in lock and its count belong to the epoch (see `SignInAttempts`), so the same
+    /// statement lifts a lock: the user can sign in with the new password at once.
     ///
     /// # Errors
     /// [`ResetPasswordError::InvalidToken`] when the link is unusable or lost the race,

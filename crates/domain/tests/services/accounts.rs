@@ -3,6 +3,7 @@
 use super::support::{AccountPorts, t, user};
 use microblog_domain::UserId;
 use microblog_domain::ports::CreateUserError;
+use microblog_domain::ports::{Admission, FailureOutcome};
 use microblog_domain::services::{AuthenticateError, RegisterCommand, RegisterError};
 use microblog_domain::values::{EmailAddress, Password, PasswordHash, Username};
 
@@ -110,6 +111,14 @@ async fn login_succeeds_only_with_the_right_password() {
             .expect_by_username()
             .returning(|_| Ok(Some(user(1, "susan", "$stored"))));
         ports
+            .attempts
+            .expect_record_success()
+            .returning(|_, _| Ok(Admission::Admitted));
+        ports
+            .attempts
+            .expect_record_failure()
+            .returning(|_, _, _| Ok(FailureOutcome::Counted { failures: 1 }));
+        ports
             .hasher
             .expect_verify()
             .withf(|_, hash| hash.as_str() == "$stored")
@@ -127,6 +136,11 @@ async fn an_oversized_password_never_logs_in_and_is_not_hashed_in_full() {
         .users
         .expect_by_username()
         .returning(|_| Ok(Some(user(1, "susan", "$stored"))));
+    ports
+        .attempts
+        .expect_record_failure()
+        .times(1)
+        .returning(|_, _, _| Ok(FailureOutcome::Counted { failures: 1 }));
     ports
         .hasher
         .expect_verify()

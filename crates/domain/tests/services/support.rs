@@ -4,6 +4,8 @@
 use microblog_domain::ports::{
     Clock, MockEmailComposer, MockOutbox, MockPasswordHasher, MockUserRepository, OutboxId,
 };
+use microblog_domain::ports::{LockoutRule, MockSignInAttempts};
+use microblog_domain::services::Lockout;
 use microblog_domain::services::{
     ForgotPassword, MailQueue, OutboxSignal, PasswordReset, Registration, ResetPolicy, Sessions,
     SignIn,
@@ -100,6 +102,7 @@ pub struct AccountPorts {
     pub composer: MockEmailComposer,
     pub hasher: MockPasswordHasher,
     pub clock: TestClock,
+    pub attempts: MockSignInAttempts,
 }
 
 /// Both halves of the password reset, and the tasks the request half starts.
@@ -118,6 +121,7 @@ impl AccountPorts {
             composer: echo_composer(),
             hasher: MockPasswordHasher::new(),
             clock: TestClock::at(0),
+            attempts: MockSignInAttempts::new(),
         }
     }
 
@@ -129,8 +133,17 @@ impl AccountPorts {
         )
     }
 
+    /// Sign-in with the default rule (10 failures), counting in `attempts`.
     pub fn sign_in(self) -> SignIn {
-        SignIn::new(Arc::new(self.users), Arc::new(self.hasher))
+        let clock = Arc::new(self.clock);
+        let mail = MailQueue::new(
+            Arc::new(self.outbox),
+            Arc::new(self.composer),
+            clock.clone(),
+            OutboxSignal::default(),
+        );
+        let lockout = Lockout::new(Arc::new(self.attempts), clock, LockoutRule::default());
+        SignIn::new(Arc::new(self.users), Arc::new(self.hasher), lockout, mail)
     }
 
     pub fn sessions(self) -> Sessions {

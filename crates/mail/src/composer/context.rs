@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `reset_password` | `username`, `link` (built here from the token and the site's base URL), `href` (the link if it is http(s), else empty), `valid_for_minutes` |
 //! | `password_changed` | `username`, `changed_at` |
+//! | `sign_in_locked` | `username`, `failed_attempts`, `locked_at`, `locked_until`, `link` (the reset request form, built here from the route table and the base URL), `href` (the link if it is http(s), else empty) |
 //! | `server_error` | `request_line`, `request_id`, `error_chain` (list), `occurred_at` |
 //! | `test` | `sent_at` |
 //!
@@ -37,6 +38,25 @@ pub(super) fn values(intent: &EmailIntent, base_url: &str) -> Value {
             username => username,
             changed_at => utc(*changed_at),
         },
+        EmailIntent::SignInLocked {
+            username,
+            failed_attempts,
+            locked_at,
+            locked_until,
+        } => {
+            let link = format!(
+                "{base_url}{}",
+                microblog_routes::RESET_PASSWORD_REQUEST.path()
+            );
+            context! {
+                username => username,
+                failed_attempts => *failed_attempts,
+                locked_at => utc(*locked_at),
+                locked_until => utc(*locked_until),
+                href => safe_href(&link),
+                link => link,
+            }
+        }
         EmailIntent::ServerError {
             request_line,
             request_id,
@@ -85,6 +105,12 @@ pub(super) fn sample(kind: EmailKind) -> EmailIntent {
         EmailKind::PasswordChanged => EmailIntent::PasswordChanged {
             username: "susan".into(),
             changed_at: at,
+        },
+        EmailKind::SignInLocked => EmailIntent::SignInLocked {
+            username: "susan".into(),
+            failed_attempts: 10,
+            locked_at: at,
+            locked_until: at + time::Duration::minutes(15),
         },
         EmailKind::ServerError => EmailIntent::ServerError {
             request_line: "GET /index".into(),

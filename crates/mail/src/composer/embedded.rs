@@ -17,13 +17,16 @@ macro_rules! template {
 }
 
 /// Every built-in template.
-pub(super) const TEMPLATES: [(&str, &str); 12] = [
+pub(super) const TEMPLATES: [(&str, &str); 15] = [
     template!("reset_password", "subject.txt"),
     template!("reset_password", "body.txt"),
     template!("reset_password", "body.html"),
     template!("password_changed", "subject.txt"),
     template!("password_changed", "body.txt"),
     template!("password_changed", "body.html"),
+    template!("sign_in_locked", "subject.txt"),
+    template!("sign_in_locked", "body.txt"),
+    template!("sign_in_locked", "body.html"),
     template!("server_error", "subject.txt"),
     template!("server_error", "body.txt"),
     template!("server_error", "body.html"),

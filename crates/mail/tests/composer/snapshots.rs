@@ -90,6 +90,28 @@ fn password_changed_email_matches_its_snapshot() {
 }
 
 #[test]
+fn sign_in_locked_email_matches_its_snapshot() {
+    let locked_at = OffsetDateTime::now_utc();
+    let intent = EmailIntent::SignInLocked {
+        username: "susan".into(),
+        failed_attempts: 10,
+        locked_at,
+        locked_until: locked_at + time::Duration::minutes(15),
+    };
+    let email = compose(&super::composer_at("http://localhost:5000"), &intent);
+    let link = "http://localhost:5000/reset_password_request";
+    assert!(
+        email.text_body.contains(link),
+        "the text part links to the reset form"
+    );
+    assert!(
+        email.html_body.contains(&format!("href=\"{link}\"")),
+        "the HTML part links to the reset form"
+    );
+    check("sign_in_locked", &email, None);
+}
+
+#[test]
 fn server_error_email_matches_its_snapshot() {
     let token = fresh_token();
     let intent = EmailIntent::ServerError {

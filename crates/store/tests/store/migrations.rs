@@ -6,7 +6,13 @@ use microblog_testkit::contract::user_repository::created_user_round_trips;
 use sea_orm::DatabaseConnection;
 
 /// Every table the migrations create.
-const TABLES: [&str; 4] = ["user", "post", "followers", "mail_outbox"];
+const TABLES: [&str; 5] = [
+    "user",
+    "post",
+    "followers",
+    "mail_outbox",
+    "sign_in_attempts",
+];
 
 /// A plain sea-orm connection, as an operator's tool would open.
 async fn raw_connection(url: &str) -> DatabaseConnection {

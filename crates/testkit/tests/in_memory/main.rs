@@ -3,4 +3,5 @@
 
 mod outbox;
 mod posts;
+mod sign_in_attempts;
 mod users;

@@ -20,6 +20,10 @@ impl EmailComposer for TextComposer {
             EmailIntent::PasswordChanged { username, .. } => {
                 ("[Microblog] Password changed".into(), username.clone())
             }
+            EmailIntent::SignInLocked { username, .. } => (
+                "[Microblog] Someone tried to sign in to your account".into(),
+                username.clone(),
+            ),
             EmailIntent::ServerError {
                 request_line,
                 request_id,

@@ -2,14 +2,17 @@
 //! over the real adapters. Shared by the test harness and the preview example.
 
 use super::fakes::TextComposer;
+use microblog_domain::ports::LockoutRule;
 use microblog_domain::ports::{
     Clock, Outbox, PasswordHasher, PostRepository, SystemClock, UserRepository,
 };
+use microblog_domain::services::Lockout;
 use microblog_domain::services::{
     Alerts, Blog, ForgotPassword, MailQueue, OutboxSignal, PasswordReset, Profile, Registration,
     ResetPolicy, Sessions, SignIn,
 };
 use microblog_domain::{ResetTokens, SecretKey};
+use microblog_testkit::InMemorySignInAttempts;
 use microblog_testkit::tasks::TestTasks;
 use microblog_web::{Readiness, Services};
 use std::sync::Arc;
@@ -48,7 +51,16 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
     let users = &ports.users;
     Services {
         registration: Registration::new(users.clone(), ports.hasher.clone(), clock.clone()),
-        sign_in: SignIn::new(users.clone(), ports.hasher.clone()),
+        sign_in: SignIn::new(
+            users.clone(),
+            ports.hasher.clone(),
+            Lockout::new(
+                Arc::new(InMemorySignInAttempts::default()),
+                clock.clone(),
+                LockoutRule::default(),
+            ),
+            mail.clone(),
+        ),
         sessions: Sessions::new(users.clone(), clock.clone(), Duration::from_secs(60)),
         forgot_password: ForgotPassword::new(
             users.clone(),
