@@ -1,4 +1,4 @@
-//! Project tasks: `cargo xtask ci | mailbox [--port 8025] | bench`.
+//! Project tasks: `cargo xtask ci | mailbox [--port 8025] | bench | cluster | e2e | fuzz`.
 
 mod bench;
 mod ci;
@@ -15,8 +15,9 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   ci                    fmt check, clippy -D warnings, cargo test --workspace (as .ci/run)
   mailbox [--port N]    a local SMTP server that prints every email (default port 8025)
-  bench [--database sqlite|postgres] [--seconds N] [--mail-only]
-                        release build, seeded database, load on every page; writes BENCHMARKS.md
+  bench [--database sqlite|postgres] [--seconds N] [--mail-only | --burst-only]
+                        release build, seeded database, load on every page, a hashing burst;
+                        writes BENCHMARKS.md
   cluster               two release instances on one PostgreSQL (TEST_DATABASE_URL), 1,000 resets,
                         one instance SIGKILLed mid-way: counts lost and duplicated mail
   e2e                   release build, SMTP sink, headless Chromium walks the password reset;
