@@ -223,7 +223,8 @@ pub fn markdown(burst: &Burst, backend: &str, machine: &str) -> String {
         out,
         "Reproduce: `cargo xtask bench --burst-only` (it also runs inside `cargo xtask bench`). \
          The release server with production Argon2id (19 MiB, t=2, p=1) and the defaults \
-         `HASH_CONCURRENCY` = {workers} and `HASH_QUEUE` = {queue} on this machine. Every client \
+         `HASH_CONCURRENCY` = {workers} and `HASH_QUEUE` = {queue} on this machine (only the per-IP \
+         rate limit is raised: every client is 127.0.0.1). Every client \
          first got its own session and CSRF token (for the reset burst: asked for a reset link \
          for its own seeded user, took it from the SMTP sink and followed it to the \
          new-password form), then a barrier released them all at once. A fresh server process \
