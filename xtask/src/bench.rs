@@ -1,13 +1,15 @@
 //! `cargo xtask bench [--database sqlite|postgres] [--seconds N]`: release build, seeded
 //! database, wrk against each page beside an axum "hello" ceiling, paced reset requests with
-//! a normal and a slow mail server, outbox-to-SMTP throughput, peak memory; writes BENCHMARKS.md.
+//! a normal and a slow mail server, a hashing burst, outbox-to-SMTP throughput, peak memory;
+//! writes BENCHMARKS.md.
 
+pub(crate) mod burst;
 mod mail;
 pub(crate) mod paced;
 pub(crate) mod process;
-mod report;
+pub(crate) mod report;
 pub(crate) mod seed;
-mod session;
+pub(crate) mod session;
 mod wrk;
 
 use anyhow::Context as _;
@@ -22,6 +24,8 @@ pub struct Options {
     pub seconds: u32,
     /// Only the outbox-to-SMTP throughput (quick iteration on the dispatcher).
     pub mail_only: bool,
+    /// Only the hashing burst, on a fresh database of its own.
+    pub burst_only: bool,
 }
 
 impl Options {
@@ -30,11 +34,16 @@ impl Options {
             postgres: false,
             seconds: 10,
             mail_only: false,
+            burst_only: false,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             if arg == "--mail-only" {
                 options.mail_only = true;
+                continue;
+            }
+            if arg == "--burst-only" {
+                options.burst_only = true;
                 continue;
             }
             match (arg.as_str(), args.next().map(String::as_str)) {
@@ -44,7 +53,7 @@ impl Options {
                     options.seconds = n.parse().context("--seconds takes a number")?
                 }
                 _ => anyhow::bail!(
-                    "usage: cargo xtask bench [--database sqlite|postgres] [--seconds N] [--mail-only]"
+                    "usage: cargo xtask bench [--database sqlite|postgres] [--seconds N] [--mail-only | --burst-only]"
                 ),
             }
         }
@@ -89,6 +98,9 @@ async fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
         TestDatabase::sqlite().await
     };
     let db = database.connect().await;
+    if options.burst_only {
+        return burst::only(root, &database, &db, options.postgres).await;
+    }
     println!(
         "seeding {} users, {} posts, {} follows...",
         SIZE.users,
@@ -140,6 +152,9 @@ async fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
     let peak_rss_kib = server.peak_rss_kib()?;
     drop(server);
 
+    println!("hashing bursts...");
+    let bursts = burst::run(&release.join("microblog"), database.url(), SIZE.users).await?;
+
     println!("mail throughput...");
     let throughput =
         mail::throughput(&release.join("microblog"), options.postgres, &env, 10_000).await?;
@@ -163,7 +178,12 @@ async fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
     println!("\n{markdown}");
     let path = root.join("BENCHMARKS.md");
     report::write(&path, &markdown, options.postgres)?;
+    burst::write(&path, &bursts, options.postgres)?;
     println!("wrote {}", path.display());
+    anyhow::ensure!(
+        bursts.passed(),
+        "the hashing burst failed a check (see above)"
+    );
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! Project tasks: `cargo xtask ci | mailbox [--port 8025] | bench`.
+//! Project tasks: `cargo xtask ci | mailbox [--port 8025] | bench | cluster | e2e | fuzz | soak`.
 
 mod bench;
 mod ci;
@@ -6,6 +6,7 @@ mod cluster;
 mod e2e;
 mod fuzz;
 mod mailbox;
+mod soak;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,8 +16,12 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   ci                    fmt check, clippy -D warnings, cargo test --workspace (as .ci/run)
   mailbox [--port N]    a local SMTP server that prints every email (default port 8025)
-  bench [--database sqlite|postgres] [--seconds N] [--mail-only]
-                        release build, seeded database, load on every page; writes BENCHMARKS.md
+  bench [--database sqlite|postgres] [--seconds N] [--mail-only | --burst-only]
+                        release build, seeded database, load on every page, a hashing burst;
+                        writes BENCHMARKS.md
+  soak --minutes N [--database sqlite|postgres] [--rate R] [--seed S]
+                        mixed traffic for N minutes against a faulty SMTP sink, then checks: no
+                        5xx but 503, bounded peak RSS, every accepted reset mailed exactly once
   cluster               two release instances on one PostgreSQL (TEST_DATABASE_URL), 1,000 resets,
                         one instance SIGKILLed mid-way: counts lost and duplicated mail
   e2e                   release build, SMTP sink, headless Chromium walks the password reset;
@@ -33,6 +38,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::Options::parse(&args[1..]).and_then(|options| bench::run(&options)),
         Some("e2e") => e2e::run(),
         Some("cluster") => cluster::run(),
+        Some("soak") => soak::Options::parse(&args[1..]).and_then(|options| soak::run(&options)),
         Some("fuzz") => fuzz::Options::parse(&args[1..]).and_then(|options| fuzz::run(&options)),
         _ => {
             eprintln!("{USAGE}");

@@ -115,7 +115,7 @@ impl Report {
     }
 }
 
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
@@ -132,6 +132,11 @@ fn machine() -> String {
 /// Replaces this backend's section of BENCHMARKS.md (between markers), keeping the rest.
 pub fn write(path: &Path, section: &str, postgres: bool) -> anyhow::Result<()> {
     let tag = if postgres { "postgres" } else { "sqlite" };
+    write_section(path, tag, section)
+}
+
+/// Replaces the section tagged `tag` (`<!-- bench:TAG:start -->` … `end`), or appends it.
+pub(crate) fn write_section(path: &Path, tag: &str, section: &str) -> anyhow::Result<()> {
     let (start, end) = (
         format!("<!-- bench:{tag}:start -->"),
         format!("<!-- bench:{tag}:end -->"),
