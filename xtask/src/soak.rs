@@ -125,7 +125,7 @@ async fn soak(root: &Path, options: &Options) -> anyhow::Result<()> {
     // Production's throttle: each address is asked for once, so it never refuses one.
     env.push(("RESET_REQUEST_THROTTLE".into(), "60".into()));
     let program = root.join("target").join("release").join("microblog");
-    let server = server::Server::start(&program, &env)?;
+    let server = server::Server::start(&program, &env).await?;
     let base = format!("http://{}", server.address);
     println!(
         "server on {base}, SMTP sink on port {}; {} requests/s for {} min",

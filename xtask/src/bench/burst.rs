@@ -106,13 +106,13 @@ pub async fn run(program: &Path, database_url: &str, users: usize) -> anyhow::Re
     let untouched = seed::username(users - 1);
 
     println!("  {LOGINS} simultaneous wrong-password logins...");
-    let server = Process::start(program, &serve, &env)?;
+    let server = Process::start(program, &serve, &env).await?;
     let guesses = clients::wrong_logins(&server, LOGINS).await?;
     let logins = measure(&server, guesses, &untouched).await?;
     drop(server);
 
     println!("  {RESETS} simultaneous new-password submits...");
-    let server = Process::start(program, &serve, &env)?;
+    let server = Process::start(program, &serve, &env).await?;
     let reset_users = users - 1 - RESETS..users - 1;
     let submits = clients::new_password_submits(&server, &sink, reset_users).await?;
     let resets = measure(&server, submits, &untouched).await?;

@@ -1,77 +1,59 @@
 //! The soak's server process: the release binary with `LOG_FORMAT=json`, whose warnings and
 //! errors are counted by message as they are logged (retried deliveries, fenced leases,
-//! server errors), so the report can show that the SMTP faults really bit. Killed when dropped.
-//!
-//! (`bench::process::Process` keeps only POST latencies; a shared spawning helper could take
-//! both over.)
+//! server errors), so the report can show that the SMTP faults really bit. Started, awaited
+//! and killed when dropped by the testkit's shared `ServerProcess`.
 
-use anyhow::Context as _;
+use microblog_testkit::server_process::{Output, Ready, ServerProcess};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// (level, message) → how many times it was logged.
 pub type Events = BTreeMap<(String, String), usize>;
 
 pub struct Server {
     pub address: String,
-    child: Child,
+    process: ServerProcess,
     events: Arc<Mutex<Events>>,
 }
 
 impl Server {
     /// Starts `program serve` on a free loopback port with `env`, and waits until it listens.
-    pub fn start(program: &Path, env: &[(String, String)]) -> anyhow::Result<Self> {
-        let mut child = Command::new(program)
+    pub async fn start(program: &Path, env: &[(String, String)]) -> anyhow::Result<Self> {
+        let events = Arc::new(Mutex::new(Events::new()));
+        let counted = Arc::clone(&events);
+        let count = move |line: &str| {
+            if let Some(event) = warning_or_error(line) {
+                *counted
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .entry(event)
+                    .or_default() += 1;
+            }
+        };
+        let process = ServerProcess::builder(program)
             .args(["serve", "--bind", "127.0.0.1:0"])
             .envs(env.iter().map(|(k, v)| (k, v)))
             .env("LOG_FORMAT", "json")
             .env("NO_COLOR", "1")
             .env("RUST_LOG", "warn,microblog=info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .with_context(|| format!("could not start {}", program.display()))?;
-        let stdout = child.stdout.take().context("stdout is piped")?;
-        let events = Arc::new(Mutex::new(Events::new()));
-        let counted = Arc::clone(&events);
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(event) = warning_or_error(&line) {
-                    *counted
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .entry(event)
-                        .or_default() += 1;
-                }
-                if let Some(rest) = line.split("running on http://").nth(1)
-                    && let Some(tx) = tx.take()
-                {
-                    let address: String = rest
-                        .chars()
-                        .take_while(|c| !c.is_whitespace() && *c != '"')
-                        .collect();
-                    let _ = tx.send(address);
-                }
-            }
-        });
-        let address = rx
-            .recv_timeout(Duration::from_secs(60))
-            .context("the server did not say where it listens")?;
+            .ready(Ready::Address)
+            .output(Output::Stdout(Box::new(count)))
+            .start()
+            .await?;
+        let address = process
+            .address()
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow::anyhow!("the server did not say where it listens"))?;
         Ok(Self {
             address,
-            child,
+            process,
             events,
         })
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.process.pid()
     }
 
     /// The warnings and errors logged so far.
@@ -80,13 +62,6 @@ impl Server {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
