@@ -7,7 +7,7 @@ use super::harness::{Target, execute};
 use super::text::tricky_char;
 use microblog_domain::values::{
     AboutMe, AboutMeError, EmailAddress, EmailAddressError, Password, PasswordError, PostBody,
-    PostBodyError,
+    PostBodyError, Username, UsernameError,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -68,6 +68,19 @@ pub fn is_default_ignorable(c: char) -> bool {
     DEFAULT_IGNORABLE
         .iter()
         .any(|&(first, last)| (first..=last).contains(&c))
+}
+
+/// Over every code point: a new username is refused as invisible exactly when it holds a
+/// default-ignorable character (the list above, from the standard, not from the parser).
+#[test]
+fn exactly_the_default_ignorable_code_points_are_refused_as_invisible() {
+    for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+        let refused = matches!(
+            Username::parse(&format!("ab{c}")),
+            Err(UsernameError::Invisible)
+        );
+        assert_eq!(refused, is_default_ignorable(c), "U+{:04X}", u32::from(c));
+    }
 }
 
 /// Whether `name` has a basic Latin letter and a basic Cyrillic or Greek letter.
