@@ -1,18 +1,9 @@
 //! Failure emails to the administrators, throttled per kind.
 
-use super::support::{TestClock, echo_composer, recording_outbox};
+use super::support::{TestClock, echo_composer, mail_queue, recording_outbox};
 use microblog_domain::ports::MockOutbox;
-use microblog_domain::services::{Alerts, MailQueue, OutboxSignal, ServerErrorReport};
+use microblog_domain::services::{Alerts, ServerErrorReport};
 use std::sync::{Arc, Mutex};
-
-fn mail_queue(outbox: MockOutbox, clock: &TestClock) -> MailQueue {
-    MailQueue::new(
-        Arc::new(outbox),
-        Arc::new(echo_composer()),
-        Arc::new(clock.clone()),
-        OutboxSignal::default(),
-    )
-}
 
 fn report(kind: &str) -> ServerErrorReport {
     ServerErrorReport {
@@ -29,7 +20,11 @@ async fn at_most_one_failure_email_per_kind_per_minute() {
     let clock = TestClock::at(0);
     let alerts = Alerts::new(
         vec!["admin@example.com".into()],
-        mail_queue(recording_outbox(Arc::clone(&queued)), &clock),
+        mail_queue(
+            recording_outbox(Arc::clone(&queued)),
+            echo_composer(),
+            &clock,
+        ),
         Arc::new(clock.clone()),
     );
     assert!(alerts.server_error(report("db")).await);
@@ -54,7 +49,7 @@ async fn without_admins_nothing_is_queued() {
     outbox.expect_enqueue().never();
     let alerts = Alerts::new(
         vec![],
-        mail_queue(outbox, &TestClock::at(0)),
+        mail_queue(outbox, echo_composer(), &TestClock::at(0)),
         Arc::new(TestClock::at(0)),
     );
     assert!(!alerts.server_error(report("db")).await);

@@ -95,6 +95,16 @@ pub fn recording_outbox(into: Arc<Mutex<Vec<Email>>>) -> MockOutbox {
     outbox
 }
 
+/// A mail queue over these mocks, on this clock.
+pub fn mail_queue(outbox: MockOutbox, composer: MockEmailComposer, clock: &TestClock) -> MailQueue {
+    MailQueue::new(
+        Arc::new(outbox),
+        Arc::new(composer),
+        Arc::new(clock.clone()),
+        OutboxSignal::default(),
+    )
+}
+
 /// The ports of the account use cases, to set expectations on before building one.
 pub struct AccountPorts {
     pub users: MockUserRepository,
@@ -135,13 +145,8 @@ impl AccountPorts {
 
     /// Sign-in with the default rule (10 failures), counting in `attempts`.
     pub fn sign_in(self) -> SignIn {
+        let mail = mail_queue(self.outbox, self.composer, &self.clock);
         let clock = Arc::new(self.clock);
-        let mail = MailQueue::new(
-            Arc::new(self.outbox),
-            Arc::new(self.composer),
-            clock.clone(),
-            OutboxSignal::default(),
-        );
         let lockout = Lockout::new(Arc::new(self.attempts), clock, LockoutRule::default());
         SignIn::new(Arc::new(self.users), Arc::new(self.hasher), lockout, mail)
     }
@@ -156,13 +161,8 @@ impl AccountPorts {
 
     pub fn reset(self) -> ResetUseCases {
         let users = Arc::new(self.users);
+        let mail = mail_queue(self.outbox, self.composer, &self.clock);
         let clock = Arc::new(self.clock);
-        let mail = MailQueue::new(
-            Arc::new(self.outbox),
-            Arc::new(self.composer),
-            clock.clone(),
-            OutboxSignal::default(),
-        );
         let tasks = TestTasks::default();
         let policy = ResetPolicy {
             tokens: tokens(),
