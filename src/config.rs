@@ -273,6 +273,13 @@ fn parse_mail(
             .cloned()
             .unwrap_or_else(|| default_sender(base_url)),
     };
+    let ca_file = source.get("MAIL_CA_FILE").map(std::path::PathBuf::from);
+    if ca_file.is_some() && !use_tls && !use_ssl {
+        return Err(invalid(
+            "MAIL_CA_FILE",
+            "trusts a CA for TLS, but neither MAIL_USE_TLS nor MAIL_USE_SSL is set",
+        ));
+    }
     let port = u16::try_from(port).map_err(|_| invalid("MAIL_PORT", "out of range"))?;
     let timeout = Duration::from_secs(number(source, "MAIL_TIMEOUT", 10, 1, 600)?.into());
     let smtp = source.get("MAIL_SERVER").map(|server| SmtpConfig {
@@ -284,6 +291,7 @@ fn parse_mail(
         connect_timeout: timeout,
         command_timeout: timeout,
         pool_max_size: 8,
+        ca_file,
         ..SmtpConfig::new(server, sender.clone())
     });
     Ok(MailSettings { smtp, sender })

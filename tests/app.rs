@@ -10,6 +10,7 @@ mod app {
     mod mail_outage;
     mod operations;
     mod outbox_leases;
+    mod relays;
     mod reset_flow;
     mod reset_links;
     mod reset_security;

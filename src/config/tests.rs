@@ -46,6 +46,23 @@ fn the_tutorials_gmail_setup_is_just_variables() {
     assert!(smtp.use_tls && !smtp.use_ssl);
     assert_eq!(config.mail.sender, "me@gmail.com", "first of ADMINS");
     assert_eq!(config.admins, ["me@gmail.com", "ops@example.com"]);
+    assert_eq!(smtp.ca_file, None, "the system trust store alone");
+}
+
+#[test]
+fn a_relay_ca_file_goes_to_the_smtp_settings() {
+    let config = load(&[
+        ("MAIL_SERVER", "relay.corp.example"),
+        ("MAIL_PORT", "587"),
+        ("MAIL_USE_TLS", "1"),
+        ("MAIL_CA_FILE", "/etc/ssl/corp-ca.pem"),
+    ])
+    .unwrap();
+    let smtp = config.mail.smtp.expect("MAIL_SERVER is set");
+    assert_eq!(
+        smtp.ca_file.as_deref(),
+        Some(std::path::Path::new("/etc/ssl/corp-ca.pem"))
+    );
 }
 
 #[test]
@@ -83,6 +100,13 @@ fn each_bad_variable_is_named_in_one_line() {
         (
             &[("MAIL_DEFAULT_SENDER", "Microblog <nope>")],
             "MAIL_DEFAULT_SENDER",
+        ),
+        (
+            &[
+                ("MAIL_SERVER", "relay"),
+                ("MAIL_CA_FILE", "/etc/relay-ca.pem"),
+            ],
+            "MAIL_CA_FILE",
         ),
     ];
     for (vars, variable) in cases {

@@ -4,6 +4,7 @@ mod classify;
 mod config;
 mod message;
 mod pool;
+mod trust;
 
 pub use config::{MailConfigError, SmtpConfig};
 

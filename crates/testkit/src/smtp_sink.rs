@@ -1,8 +1,8 @@
 //! `SmtpSink`: a real SMTP server on a loopback port that keeps every message it receives.
 //!
 //! It speaks enough SMTP for any client (lettre, Python's smtplib, swaks): EHLO/HELO, MAIL,
-//! RCPT, DATA with dot-stuffing, RSET, NOOP, QUIT, optional STARTTLS or implicit TLS with the
-//! self-signed certificate in `crates/testkit/certs/`, and optional AUTH PLAIN / LOGIN. Tests
+//! RCPT, DATA with dot-stuffing, RSET, NOOP, QUIT, optional STARTTLS or implicit TLS with a
+//! certificate signed by the test CA in `crates/testkit/certs/`, and optional AUTH PLAIN / LOGIN. Tests
 //! steer it: inject 4xx/5xx replies ([`Fault`]), slow every reply down
 //! ([`SmtpSink::set_delay`]), stop it and start it again on the same port (a
 //! [stable port](SmtpSinkBuilder::stable_port), so nothing else takes it meanwhile).
@@ -37,7 +37,7 @@ mod tls;
 
 pub use fault::{Fault, Stage};
 pub use message::ReceivedMessage;
-pub use tls::{CERTIFICATE_PEM, PRIVATE_KEY_PEM};
+pub use tls::{CA_CERTIFICATE_PEM, CERTIFICATE_PEM, PRIVATE_KEY_PEM, ca_certificate_path};
 
 use crate::ports;
 use state::{Config, Shared};

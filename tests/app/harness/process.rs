@@ -12,6 +12,7 @@ const CLEARED: &[&str] = &[
     "MAIL_PORT",
     "MAIL_USE_TLS",
     "MAIL_USE_SSL",
+    "MAIL_CA_FILE",
     "MAIL_USERNAME",
     "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER",

@@ -317,13 +317,10 @@ impl MailDispatcher {
 }
 
 fn give_up_reason(error: &MailError, attempts: u32) -> &'static str {
-    if error.is_retryable() {
-        if attempts > 1 {
-            "too many attempts"
-        } else {
-            "no attempts allowed"
-        }
-    } else {
-        "permanent failure"
+    match error {
+        MailError::Transient(_) if attempts > 1 => "too many attempts",
+        MailError::Transient(_) => "no attempts allowed",
+        MailError::Permanent(_) => "permanent failure",
+        MailError::Configuration(_) => "the mail settings must be fixed",
     }
 }

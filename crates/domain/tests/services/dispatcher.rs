@@ -127,6 +127,24 @@ async fn a_permanent_failure_is_dead_at_once() {
 }
 
 #[tokio::test]
+async fn a_settings_problem_is_dead_at_once_with_its_reason() {
+    let mut outbox = outbox_with(vec![entry(1, 1)]);
+    outbox.expect_reschedule().never();
+    outbox
+        .expect_mark_dead()
+        .withf(|_, error| error.contains("UnknownIssuer") && error.contains("MAIL_CA_FILE"))
+        .times(1)
+        .returning(|_, _| Ok(LeaseState::Held));
+    let mut mailer = MockMailer::new();
+    mailer.expect_send().returning(|_| {
+        Err(MailError::Configuration(
+            "invalid peer certificate: UnknownIssuer (set MAIL_CA_FILE)".into(),
+        ))
+    });
+    assert_eq!(dispatcher(outbox, mailer).run_once().await.unwrap().dead, 1);
+}
+
+#[tokio::test]
 async fn the_running_dispatcher_wakes_on_signal_and_stops_on_shutdown() {
     let claims = Arc::new(Mutex::new(vec![vec![], vec![entry(7, 1)]]));
     let mut outbox = MockOutbox::new();

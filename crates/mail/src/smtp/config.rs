@@ -8,6 +8,7 @@ use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::transport::smtp::{AsyncSmtpTransportBuilder, PoolConfig};
 use std::fmt;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// How to reach the mail server. Mirrors the tutorial's `MAIL_*` variables; e.g. Gmail is
@@ -32,6 +33,9 @@ pub struct SmtpConfig {
     pub connect_timeout: Duration,
     /// How long the SMTP conversation after connecting may take (see [`super::SmtpMailer`]).
     pub command_timeout: Duration,
+    /// `MAIL_CA_FILE`: a PEM file of CA certificates trusted for the relay, beside the
+    /// system's trust store (which `SSL_CERT_FILE` / `SSL_CERT_DIR` replace, as in OpenSSL).
+    pub ca_file: Option<PathBuf>,
     /// Accept any certificate. Only for tests and the dev mailbox: it allows interception.
     pub accept_invalid_certs: bool,
     /// How many connections may be open (and kept for reuse) at once.
@@ -52,6 +56,7 @@ impl SmtpConfig {
             sender: sender.into(),
             connect_timeout: Duration::from_secs(10),
             command_timeout: Duration::from_secs(30),
+            ca_file: None,
             accept_invalid_certs: false,
             pool_max_size: 10,
         }
@@ -96,7 +101,11 @@ impl SmtpConfig {
             .timeout(Some(self.connect_timeout))
             .pool_config(PoolConfig::new().max_size(self.pool_max_size));
         if self.use_tls || self.use_ssl {
-            let parameters = TlsParameters::builder(server.to_owned())
+            let trusted = super::trust::trust(
+                TlsParameters::builder(server.to_owned()),
+                self.ca_file.as_deref(),
+            )?;
+            let parameters = trusted
                 .dangerous_accept_invalid_certs(self.accept_invalid_certs)
                 .build_rustls()
                 .map_err(|e| MailConfigError::Tls(e.to_string()))?;
@@ -130,6 +139,7 @@ impl fmt::Debug for SmtpConfig {
             .field("sender", &self.sender)
             .field("connect_timeout", &self.connect_timeout)
             .field("command_timeout", &self.command_timeout)
+            .field("ca_file", &self.ca_file)
             .field("accept_invalid_certs", &self.accept_invalid_certs)
             .field("pool_max_size", &self.pool_max_size)
             .finish()
@@ -155,4 +165,6 @@ pub enum MailConfigError {
     ZeroPoolSize,
     #[error("cannot set up TLS for the mail server: {0}")]
     Tls(String),
+    #[error("MAIL_CA_FILE {path:?} cannot be used: {reason}")]
+    CaFile { path: String, reason: String },
 }

@@ -1,7 +1,9 @@
 //! Turning a domain [`Email`] into an RFC 5322 message: multipart/alternative (text, then
-//! HTML), From, To, Subject, Date and Message-ID, every header built by lettre's typed API.
+//! HTML), From, To, Subject, Date, a Message-ID on the sender's domain and
+//! `Auto-Submitted: auto-generated`, every header built by lettre's typed API.
 
 use lettre::address::Envelope;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message, MultiPart};
 use microblog_domain::Email;
 use microblog_domain::ports::MailError;
@@ -23,7 +25,8 @@ pub(super) fn build(sender: &Mailbox, email: &Email) -> Result<(Envelope, Vec<u8
     let mut builder = Message::builder()
         .from(sender.clone())
         .subject(email.subject.as_str())
-        .message_id(None)
+        .message_id(Some(message_id(sender)))
+        .header(AutoSubmitted)
         .date_now();
     for to in &email.to {
         let mailbox: Mailbox = to.trim().parse().map_err(|e| {
@@ -36,6 +39,36 @@ pub(super) fn build(sender: &Mailbox, email: &Email) -> Result<(Envelope, Vec<u8
         .multipart(body)
         .map_err(|e| MailError::Permanent(format!("cannot build the message: {e}")))?;
     Ok((message.envelope().clone(), message.formatted()))
+}
+
+/// `<random@sender-domain>`: unique, and naming the domain the mail comes from rather than
+/// the machine that happened to send it (lettre's default, e.g. `@vm`, which spam filters
+/// score and which tells the world the host's name).
+fn message_id(sender: &Mailbox) -> String {
+    format!(
+        "<{}@{}>",
+        uuid::Uuid::new_v4().simple(),
+        sender.email.domain()
+    )
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): every email of this app is sent by a
+/// program, so vacation responders and other automatic replies must not answer it.
+#[derive(Clone, Copy, Debug)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
 }
 
 #[cfg(test)]
@@ -83,6 +116,36 @@ mod tests {
             assert!(content.contains(header), "missing {header}: {content}");
         }
         assert!(content.contains("multipart/alternative"));
+    }
+
+    #[test]
+    fn message_ids_name_the_senders_domain_and_never_repeat() {
+        let id = |content: Vec<u8>| {
+            let content = String::from_utf8(content).expect("ascii");
+            content
+                .lines()
+                .find_map(|l| l.strip_prefix("Message-ID: "))
+                .map(str::to_owned)
+                .expect("a Message-ID")
+        };
+        let mail = email(&["a@example.com"], "Hi");
+        let first = id(build(&sender(), &mail).expect("built").1);
+        let second = id(build(&sender(), &mail).expect("built").1);
+        assert!(
+            first.starts_with('<') && first.ends_with("@example.com>"),
+            "{first}"
+        );
+        assert_ne!(first, second);
+    }
+
+    #[test]
+    fn every_email_says_it_was_sent_automatically() {
+        let (_, content) = build(&sender(), &email(&["a@example.com"], "Hi")).expect("built");
+        let content = String::from_utf8(content).expect("ascii");
+        assert!(
+            content.contains("\r\nAuto-Submitted: auto-generated\r\n"),
+            "{content}"
+        );
     }
 
     #[test]

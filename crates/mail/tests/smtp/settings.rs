@@ -82,3 +82,29 @@ fn debug_output_never_shows_the_password() {
     assert!(!shown.contains("hunter2-secret"), "{shown}");
     assert!(shown.contains("[redacted]"));
 }
+
+#[test]
+fn a_mail_ca_file_that_cannot_be_used_is_refused_naming_it() {
+    let ca = microblog_testkit::smtp_sink::ca_certificate_path();
+    let key_only = ca.with_file_name("sink-key.pem");
+    let missing = ca.with_file_name("no-such-file.pem");
+    for (path, why) in [
+        (key_only, "holds no PEM certificate"),
+        (missing, "No such file"),
+    ] {
+        let mut config = config_for_port(587);
+        config.use_tls = true;
+        config.ca_file = Some(path.clone());
+        let error = refused(config).to_string();
+        assert!(error.contains("MAIL_CA_FILE"), "{error}");
+        assert!(error.contains(why), "{path:?}: {error}");
+    }
+}
+
+#[test]
+fn a_mail_ca_file_of_ca_certificates_is_accepted() {
+    let mut config = config_for_port(587);
+    config.use_ssl = true;
+    config.ca_file = Some(microblog_testkit::smtp_sink::ca_certificate_path().to_owned());
+    assert!(SmtpMailer::new(config).is_ok());
+}

@@ -5,7 +5,7 @@ mod control;
 mod protocol;
 mod security;
 
-use super::{CERTIFICATE_PEM, ReceivedMessage, SmtpSink};
+use super::{CA_CERTIFICATE_PEM, ReceivedMessage, SmtpSink};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use std::sync::Arc;
@@ -49,11 +49,12 @@ impl Client<TcpStream> {
     }
 }
 
-/// A TLS client handshake that verifies the sink's certificate for the name `localhost`.
+/// A TLS client handshake that verifies the sink's certificate for the name `localhost`
+/// against the test CA.
 async fn tls_connect(stream: TcpStream) -> tokio_rustls::client::TlsStream<TcpStream> {
     let mut roots = rustls::RootCertStore::empty();
-    let cert = CertificateDer::from_pem_slice(CERTIFICATE_PEM.as_bytes()).expect("test cert");
-    roots.add(cert).expect("test cert is a valid root");
+    let cert = CertificateDer::from_pem_slice(CA_CERTIFICATE_PEM.as_bytes()).expect("test CA");
+    roots.add(cert).expect("the test CA is a valid root");
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

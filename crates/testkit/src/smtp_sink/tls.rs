@@ -1,4 +1,4 @@
-//! The sink's TLS: rustls with the ring provider and the self-signed test certificate.
+//! The sink's TLS: rustls with the ring provider and a certificate signed by the test CA.
 
 use rustls::ServerConfig;
 use rustls::pki_types::pem::PemObject;
@@ -7,9 +7,18 @@ use std::io;
 use std::sync::Arc;
 use tokio_rustls::TlsAcceptor;
 
-/// The sink's self-signed certificate (localhost, 127.0.0.1, ::1), PEM. A client that wants
-/// to verify the sink instead of accepting any certificate can trust this one.
+/// The sink's certificate (localhost, 127.0.0.1, ::1), PEM, signed by [`CA_CERTIFICATE_PEM`].
 pub const CERTIFICATE_PEM: &str = include_str!("../../certs/sink-cert.pem");
+
+/// The test CA that signed the sink's certificate, PEM: what a client trusts to verify the
+/// sink with verification on, as it would a company relay's private CA.
+pub const CA_CERTIFICATE_PEM: &str = include_str!("../../certs/test-ca.pem");
+
+/// The same test CA as a file, for clients configured by path (`MAIL_CA_FILE`,
+/// `SSL_CERT_FILE`).
+pub fn ca_certificate_path() -> &'static std::path::Path {
+    std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/certs/test-ca.pem"))
+}
 
 /// The certificate's private key, PEM. Public on purpose: it protects nothing.
 pub const PRIVATE_KEY_PEM: &str = include_str!("../../certs/sink-key.pem");
