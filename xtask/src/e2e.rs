@@ -1,5 +1,6 @@
-//! `cargo xtask e2e`: the release binary, a real SMTP sink and headless Chromium walking the
-//! password-reset flow as a person would, with a screenshot of every step in `target/e2e/`.
+//! `cargo xtask e2e`: the release binary, the development mailbox (SMTP sink and web inbox)
+//! and headless Chromium walking the password-reset flow as a person would, the emailed link
+//! followed from the web inbox, with a screenshot of every step in `target/e2e/`.
 //!
 //! Needs Chromium and chromedriver (Debian: `apt-get install chromium chromium-driver`;
 //! `CHROMIUM` and `CHROMEDRIVER` override their paths). Fails, naming the step, when an
@@ -12,6 +13,7 @@ mod flow;
 mod process;
 mod walk;
 
+use crate::mailbox::DevMailbox;
 use anyhow::Context as _;
 use browser::Browser;
 use microblog_testkit::server_process::{Ready, ServerProcess};
@@ -73,12 +75,12 @@ pub fn run() -> anyhow::Result<()> {
 
 /// Starts the sink, the server and chromedriver, walks, and stops them all again.
 async fn session(paths: &Paths) -> anyhow::Result<(Vec<walk::Step>, Vec<String>)> {
-    let sink = SmtpSink::start()
+    let mailbox = DevMailbox::start(SmtpSink::builder(), 0)
         .await
-        .context("could not start the SMTP sink")?;
+        .context("could not start the development mailbox")?;
     let server_port = process::free_port()?;
     let base_url = format!("http://127.0.0.1:{server_port}");
-    let server = start_server(paths, &base_url, server_port, sink.port()).await?;
+    let server = start_server(paths, &base_url, server_port, mailbox.sink.port()).await?;
     let driver_port = process::free_port()?;
     let chromedriver = ServerProcess::builder(&paths.chromedriver)
         .arg(format!("--port={driver_port}"))
@@ -91,15 +93,15 @@ async fn session(paths: &Paths) -> anyhow::Result<(Vec<walk::Step>, Vec<String>)
     )
     .await?;
     process::wait_for_port(driver_port)?;
-    let outcome = drive(paths, &sink, &base_url, driver_port).await;
+    let outcome = drive(paths, &mailbox, &base_url, driver_port).await;
     stop(driver, server);
-    sink.shutdown().await;
+    mailbox.shutdown().await;
     outcome
 }
 
 async fn drive(
     paths: &Paths,
-    sink: &SmtpSink,
+    mailbox: &DevMailbox,
     base_url: &str,
     driver_port: u16,
 ) -> anyhow::Result<(Vec<walk::Step>, Vec<String>)> {
@@ -111,7 +113,7 @@ async fn drive(
     )
     .await?;
     let mut walk = walk::Walk::new(&browser, &paths.out);
-    let walked = flow::walk(&mut walk, sink, base_url, &flow::Person::susan()).await;
+    let walked = flow::walk(&mut walk, mailbox, base_url, &flow::Person::susan()).await;
     let (steps, offline) = (walk.steps, walk.offline);
     browser.close().await;
     walked.map(|()| (steps, offline))

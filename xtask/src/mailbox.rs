@@ -1,36 +1,106 @@
-//! `cargo xtask mailbox [--port 8025]`: a local SMTP server that prints every email it gets
-//! and saves it as an `.eml` file — the counterpart of the tutorial's
-//! `python -m smtpd -n -c DebuggingServer localhost:8025`.
+//! `cargo xtask mailbox [--port 8025] [--web-port 8026]`: a local SMTP server that prints
+//! every email it gets and saves it as an `.eml` file — the counterpart of the tutorial's
+//! `python -m smtpd -n -c DebuggingServer localhost:8025` — and a web inbox beside it, in
+//! the spirit of Mailpit and letter_opener: the received mail, newest first and live, each
+//! message's HTML (sandboxed) and text parts, headers and raw source, and "delete all".
 
-use microblog_testkit::smtp_sink::{ReceivedMessage, SmtpSink};
+mod inbox;
+mod pages;
+mod web;
+
+pub use inbox::Inbox;
+use microblog_testkit::smtp_sink::{ReceivedMessage, SmtpSink, SmtpSinkBuilder};
 use std::io::Write;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use time::macros::format_description;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::task::JoinHandle;
 
-/// Serves SMTP on 127.0.0.1:`port` until Ctrl-C, printing each message (from, to, subject,
-/// text part) and writing it to `out_dir` as `<time>-<n>.eml`.
+/// The SMTP sink and the web inbox showing what it receives.
+pub struct DevMailbox {
+    pub sink: SmtpSink,
+    pub inbox: Inbox,
+    web: SocketAddr,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl DevMailbox {
+    /// Starts `sink` and the web inbox on 127.0.0.1:`web_port` (0: any free port).
+    ///
+    /// # Errors
+    /// Either port cannot be bound.
+    pub async fn start(sink: SmtpSinkBuilder, web_port: u16) -> anyhow::Result<Self> {
+        let sink = sink
+            .start()
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot start the SMTP side: {e}"))?;
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, web_port))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{web_port}: {e}"))?;
+        let web = listener.local_addr()?;
+        let inbox = Inbox::default();
+        let mut arrivals = sink.subscribe();
+        let keeper = inbox.clone();
+        let collect = tokio::spawn(async move {
+            loop {
+                match arrivals.recv().await {
+                    Ok(message) => keeper.push(message),
+                    Err(RecvError::Lagged(missed)) => {
+                        eprintln!("(the web inbox fell behind: {missed} messages are missing)");
+                    }
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
+        let app = web::router(inbox.clone(), sink.port(), web.port());
+        let serve = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, app).await {
+                eprintln!("the web inbox stopped: {error}");
+            }
+        });
+        Ok(Self {
+            sink,
+            inbox,
+            web,
+            tasks: vec![collect, serve],
+        })
+    }
+
+    /// `http://127.0.0.1:<web port>`.
+    pub fn web_url(&self) -> String {
+        format!("http://{}", self.web)
+    }
+
+    /// Stops the web inbox and the SMTP sink.
+    pub async fn shutdown(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+        self.sink.shutdown().await;
+    }
+}
+
+/// Serves SMTP on 127.0.0.1:`port` and the web inbox on 127.0.0.1:`web_port` until Ctrl-C,
+/// printing each message (from, to, subject, text part) and writing it to `out_dir` as
+/// `<time>-<n>.eml`.
 ///
 /// # Errors
-/// The port cannot be bound, or Ctrl-C cannot be listened for.
-pub async fn run(port: u16, out_dir: &Path) -> anyhow::Result<()> {
-    // Nothing is kept in memory: every message goes to the terminal and to disk.
-    let sink = SmtpSink::builder()
-        .port(port)
-        .capacity(0)
-        .start()
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    let mut arrivals = sink.subscribe();
+/// A port cannot be bound, or Ctrl-C cannot be listened for.
+pub async fn run(port: u16, web_port: u16, out_dir: &Path) -> anyhow::Result<()> {
+    // The sink keeps nothing: the terminal, the disk and the bounded web inbox do.
+    let mailbox = DevMailbox::start(SmtpSink::builder().port(port).capacity(0), web_port).await?;
+    let mut arrivals = mailbox.sink.subscribe();
     println!(
         "Mailbox listening on {} — saving to {}",
-        sink.addr(),
+        mailbox.sink.addr(),
         out_dir.display()
     );
+    println!("Web inbox: {}", mailbox.web_url());
     println!(
         "Point the application at it: MAIL_SERVER=localhost MAIL_PORT={}",
-        sink.port()
+        mailbox.sink.port()
     );
     println!("Press Ctrl-C to stop.\n");
     let ctrl_c = tokio::signal::ctrl_c();
@@ -50,8 +120,9 @@ pub async fn run(port: u16, out_dir: &Path) -> anyhow::Result<()> {
             },
         }
     }
-    sink.shutdown().await;
-    println!("\nMailbox stopped.");
+    let shown = mailbox.inbox.newest_first().len();
+    mailbox.shutdown().await;
+    println!("\nMailbox stopped ({shown} messages left the web inbox; the .eml files stay).");
     Ok(())
 }
 
@@ -110,3 +181,6 @@ fn save(message: &ReceivedMessage, out_dir: &Path) -> std::io::Result<PathBuf> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,7 +15,9 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   ci                    fmt check, clippy -D warnings, cargo test --workspace (as .ci/run)
-  mailbox [--port N]    a local SMTP server that prints every email (default port 8025)
+  mailbox [--port N] [--web-port N]
+                        a local SMTP server that prints every email (default port 8025) and
+                        a web inbox of them on http://127.0.0.1:8026
   bench [--database sqlite|postgres] [--seconds N] [--mail-only | --burst-only]
                         release build, seeded database, load on every page, a hashing burst;
                         writes BENCHMARKS.md
@@ -55,17 +57,26 @@ fn main() -> ExitCode {
 }
 
 fn run_mailbox(args: &[String]) -> anyhow::Result<()> {
-    let port = match args {
-        [] => 8025,
-        [flag, port] if flag == "--port" => port
+    const MAILBOX_USAGE: &str = "usage: cargo xtask mailbox [--port N] [--web-port N]";
+    let (mut port, mut web_port) = (8025, 8026);
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let target = match flag.as_str() {
+            "--port" => &mut port,
+            "--web-port" => &mut web_port,
+            _ => anyhow::bail!("unknown option {flag:?}\n{MAILBOX_USAGE}"),
+        };
+        let value = rest
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("{flag} takes a port number\n{MAILBOX_USAGE}"))?;
+        *target = value
             .parse()
-            .map_err(|_| anyhow::anyhow!("--port takes a number, got {port:?}"))?,
-        _ => anyhow::bail!("usage: cargo xtask mailbox [--port N]"),
-    };
+            .map_err(|_| anyhow::anyhow!("{flag} takes a port number, got {value:?}"))?;
+    }
     let out_dir = workspace_root().join("target").join("mailbox");
     std::fs::create_dir_all(&out_dir)?;
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(mailbox::run(port, &out_dir))
+    runtime.block_on(mailbox::run(port, web_port, &out_dir))
 }
 
 /// The workspace root (xtask lives one level below it).

@@ -70,6 +70,15 @@ impl Browser {
             .with_context(|| format!("could not click the link {text:?}"))
     }
 
+    /// Clicks the first element matching the CSS `selector`, described as `what` in errors.
+    pub async fn click(&self, selector: &str, what: &str) -> anyhow::Result<()> {
+        let element = self.wait_for(Locator::Css(selector), what).await?;
+        element
+            .click()
+            .await
+            .with_context(|| format!("could not click {what}"))
+    }
+
     /// Types `value` into the (emptied) field named `name`.
     pub async fn fill(&self, name: &str, value: &str) -> anyhow::Result<()> {
         let selector = format!("[name=\"{name}\"]");

@@ -1,8 +1,10 @@
-//! The walk itself: register, log in and out, forget the password, follow the emailed link,
-//! choose a new one, log in with it, and post — clicking where a person would click.
+//! The walk itself: register, log in and out, forget the password, find the email in the
+//! development web inbox and follow its link from there, choose a new password, log in with
+//! it, and post — clicking where a person would click.
 
 use super::browser::Browser;
 use super::walk::Walk;
+use crate::mailbox::DevMailbox;
 use anyhow::{Context as _, bail};
 use microblog_testkit::smtp_sink::SmtpSink;
 use std::time::Duration;
@@ -29,13 +31,14 @@ impl Person {
     }
 }
 
-/// Walks the whole flow against the application at `base_url`, reading mail from `sink`.
+/// Walks the whole flow against the application at `base_url`, reading mail in `mailbox`'s
+/// web inbox (and checking it against what its SMTP side received).
 ///
 /// # Errors
 /// The first step that fails, by name.
 pub async fn walk(
     walk: &mut Walk<'_>,
-    sink: &SmtpSink,
+    mailbox: &DevMailbox,
     base_url: &str,
     who: &Person,
 ) -> anyhow::Result<()> {
@@ -86,13 +89,23 @@ pub async fn walk(
         b.expect_path("/login").await
     })
     .await?;
-    let link = reset_link(sink, &who.email, base_url).await?;
+    let link = reset_link(&mailbox.sink, &who.email, base_url).await?;
     println!(
         "e2e: the reset email arrived with a link to {}",
         redact(&link)
     );
+    walk.step("inbox-lists-the-reset-email", async |b| {
+        b.open(&mailbox.web_url()).await?;
+        b.expect_text(&who.email).await?;
+        b.click_link(RESET_SUBJECT).await?;
+        b.expect_text("Raw source").await?;
+        b.expect_text(&link).await
+    })
+    .await?;
     walk.step("reset-form", async |b| {
-        b.open(&link).await?;
+        let selector = format!("pre.text a[href=\"{link}\"]");
+        b.click(&selector, "the reset link in the email's text")
+            .await?;
         b.expect_text("Reset Your Password").await?;
         b.fill("password", &who.new_password).await?;
         b.fill("password2", &who.new_password).await
@@ -144,6 +157,8 @@ async fn log_in(b: &Browser, who: &Person, password: &str) -> anyhow::Result<()>
     b.expect_text(&format!("Hi, {}!", who.username)).await
 }
 
+const RESET_SUBJECT: &str = "[Microblog] Reset Your Password";
+
 /// The reset link from the email to `to`: the first word of its text that starts with
 /// `BASE_URL/reset_password/`.
 async fn reset_link(sink: &SmtpSink, to: &str, base_url: &str) -> anyhow::Result<String> {
@@ -152,7 +167,7 @@ async fn reset_link(sink: &SmtpSink, to: &str, base_url: &str) -> anyhow::Result
         .await
         .with_context(|| format!("no email to {to} reached the SMTP sink within 30 s"))?;
     let subject = mail.subject.clone().unwrap_or_default();
-    if subject != "[Microblog] Reset Your Password" {
+    if subject != RESET_SUBJECT {
         bail!("the email to {to} has the subject {subject:?}");
     }
     let text = mail.text.context("the reset email has no text part")?;
