@@ -10,7 +10,7 @@ use microblog_domain::ports::{Clock, EmailComposer, Mailer, Outbox, SystemClock,
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
     Alerts, Blog, DispatcherConfig, ForgotPassword, MailDispatcher, MailQueue, OutboxSignal,
-    PasswordReset, Profile, Registration, ResetPolicy, Sessions, SignIn,
+    PasswordReset, Profile, RebuildTimelines, Registration, ResetPolicy, Sessions, SignIn,
 };
 use microblog_domain::values::SecretKey;
 use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpMailer};
@@ -48,7 +48,7 @@ async fn connect(config: &Config) -> anyhow::Result<Database> {
         .migrate()
         .await
         .context("could not apply database migrations")?;
-    Ok(database)
+    Ok(database.with_feed_limits(config.feed_limits))
 }
 
 fn mailer(config: &Config) -> anyhow::Result<(Arc<dyn Mailer>, String)> {
@@ -132,6 +132,7 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
         blog: Blog::new(
             users,
             Arc::new(database.posts()),
+            Arc::new(database.timelines()),
             Arc::clone(&clock),
             config.posts_per_page,
         ),
@@ -202,6 +203,31 @@ pub async fn migrate(config: Config) -> anyhow::Result<()> {
     tracing::info!(
         pending = database.pending_migrations().await?,
         "database is migrated"
+    );
+    Ok(())
+}
+
+/// `microblog rebuild-timelines`: every home feed rebuilt from posts and follows, `batch`
+/// users per transaction, with a progress bar on the terminal and a final count.
+pub async fn rebuild_timelines(config: Config, batch: u32) -> anyhow::Result<()> {
+    let database = connect(&config).await?;
+    let rebuild = RebuildTimelines::new(Arc::new(database.timelines()), batch);
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{wide_bar}] {pos}/{len} feeds ({per_sec}, {eta} left)",
+        )
+        .context("the progress bar template")?,
+    );
+    let done = rebuild
+        .run(|progress| {
+            bar.set_length(progress.total);
+            bar.set_position(progress.users);
+        })
+        .await?;
+    bar.finish_and_clear();
+    println!(
+        "rebuilt {} home feeds holding {} entries",
+        done.users, done.entries
     );
     Ok(())
 }

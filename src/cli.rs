@@ -1,4 +1,5 @@
-//! The command line: `microblog [serve] | migrate | dispatch | send-test-email <address>`.
+//! The command line: `microblog [serve] | migrate | dispatch | rebuild-timelines |
+//! send-test-email <address>`.
 
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -22,6 +23,13 @@ pub enum Command {
     Migrate,
     /// Run only the mail dispatcher (for deployments with separate mail workers).
     Dispatch,
+    /// Rebuild every user's home feed from posts and follows (idempotent; safe while
+    /// serving), with a progress bar and a final count.
+    RebuildTimelines {
+        /// Feeds rebuilt per transaction.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        batch: u32,
+    },
     /// Send one test email through the configured transport and report the result.
     SendTestEmail {
         /// Where to send it.

@@ -3,7 +3,7 @@
 //! Every variable of DESIGN §5. A bad value is a one-line error naming the variable.
 
 use microblog_crypto::HashLimits;
-use microblog_domain::ports::LockoutRule;
+use microblog_domain::ports::{FeedLimits, LockoutRule};
 use microblog_domain::values::{EmailAddress, SecretKey};
 use microblog_mail::SmtpConfig;
 use std::net::SocketAddr;
@@ -48,6 +48,9 @@ pub struct Config {
     /// At most one reset email per address per this interval.
     pub reset_request_throttle: Duration,
     pub posts_per_page: u32,
+    /// `TIMELINE_MAX_ENTRIES` and `TIMELINE_FANOUT_MAX_FOLLOWERS`: how big home feeds grow
+    /// and above how many followers an author's posts are merged at read time instead.
+    pub feed_limits: FeedLimits,
     /// Argon2 hashes at once (`HASH_CONCURRENCY`) and waiting (`HASH_QUEUE`); past both,
     /// login, registration and reset answer 503.
     pub hash_limits: HashLimits,
@@ -114,6 +117,17 @@ impl Config {
                 number(source, "RESET_REQUEST_THROTTLE", 60, 1, 86_400)?.into(),
             ),
             posts_per_page: number(source, "POSTS_PER_PAGE", 25, 1, 100)?,
+            feed_limits: FeedLimits {
+                max_entries: number(source, "TIMELINE_MAX_ENTRIES", 800, 1, 100_000)?,
+                fanout_max_followers: number(
+                    source,
+                    "TIMELINE_FANOUT_MAX_FOLLOWERS",
+                    10_000,
+                    0,
+                    100_000_000,
+                )?
+                .into(),
+            },
             hash_limits: parse_hash_limits(source)?,
             outbox_lease: Duration::from_secs(number(source, "OUTBOX_LEASE", 60, 3, 3600)?.into()),
             rate_limit_per_minute: number(source, "RATE_LIMIT_PER_MINUTE", 20, 1, 100_000)?,

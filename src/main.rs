@@ -45,6 +45,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => app::serve(config, args).await,
         Command::Migrate => app::migrate(config).await,
         Command::Dispatch => app::dispatch(config).await,
+        Command::RebuildTimelines { batch } => app::rebuild_timelines(config, batch).await,
         Command::SendTestEmail { address } => app::send_test_email(config, &address).await,
     };
     match outcome {

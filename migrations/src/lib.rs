@@ -10,6 +10,8 @@
 //! - `user.username_skeleton` is the domain's `UsernameSkeleton` of the name, unique: names
 //!   that look alike cannot both exist. It is `NULL` only for names that already looked like
 //!   an older user's when the column was added.
+//! - `timeline_entry` is every user's home feed, written when a post is made; a post's
+//!   `fanned_out` says whether it was copied into its followers' feeds.
 //! - `mail_outbox.recipient` holds the recipients as a JSON array of strings
 //!   (`["a@example.com","b@example.com"]`): unambiguous whatever an address contains.
 
@@ -21,6 +23,7 @@ mod m20261123_000003_create_followers;
 mod m20261123_000004_create_mail_outbox;
 mod m20261125_000001_create_sign_in_attempts;
 mod m20261201_000001_add_username_skeleton;
+mod m20261203_200000_create_timeline_entry;
 
 /// Applies and rolls back Microblog's migrations, in order.
 pub struct Migrator;
@@ -35,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_mail_outbox::Migration),
             Box::new(m20261125_000001_create_sign_in_attempts::Migration),
             Box::new(m20261201_000001_add_username_skeleton::Migration),
+            Box::new(m20261203_200000_create_timeline_entry::Migration),
         ]
     }
 }

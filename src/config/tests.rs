@@ -25,6 +25,8 @@ fn defaults_run_on_sqlite_with_the_console_mailer() {
     assert_eq!(smtp.map(|smtp| smtp.port), Some(25), "MAIL_PORT's default");
     assert_eq!(config.reset_token_ttl, Duration::from_secs(600));
     assert_eq!(config.posts_per_page, 25);
+    assert_eq!(config.feed_limits.max_entries, 800);
+    assert_eq!(config.feed_limits.fanout_max_followers, 10_000);
     assert!(config.secret_key.is_none());
     assert!(!config.log_json);
 }
@@ -85,6 +87,11 @@ fn each_bad_variable_is_named_in_one_line() {
         ),
         (&[("RESET_TOKEN_TTL", "0")], "RESET_TOKEN_TTL"),
         (&[("POSTS_PER_PAGE", "-1")], "POSTS_PER_PAGE"),
+        (&[("TIMELINE_MAX_ENTRIES", "0")], "TIMELINE_MAX_ENTRIES"),
+        (
+            &[("TIMELINE_FANOUT_MAX_FOLLOWERS", "many")],
+            "TIMELINE_FANOUT_MAX_FOLLOWERS",
+        ),
         (&[("HASH_CONCURRENCY", "0")], "HASH_CONCURRENCY"),
         (&[("HASH_QUEUE", "lots")], "HASH_QUEUE"),
         (&[("LOG_FORMAT", "xml")], "LOG_FORMAT"),

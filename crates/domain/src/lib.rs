@@ -13,7 +13,8 @@ pub mod values;
 
 pub use email::{Email, EmailIntent, EmailKind};
 pub use entities::{
-    FollowCounts, NewUser, Page, PageRequest, Post, PostId, TimelinePost, User, UserId,
+    FollowCounts, NewUser, Page, PagePosition, PageRequest, Post, PostId, TimelinePost, User,
+    UserId,
 };
 pub use reset_token::{ResetClaims, ResetToken, ResetTokenError, ResetTokens};
 pub use values::{

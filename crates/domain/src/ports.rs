@@ -2,7 +2,7 @@
 //!
 //! With the `mocks` feature, mockall generates `MockUserRepository`, `MockPostRepository`,
 //! `MockOutbox`, `MockMailer`, `MockEmailComposer`, `MockPasswordHasher` and `MockClock`
-//! (and `MockSignInAttempts`).
+//! (and `MockSignInAttempts`, `MockTimelineStore`).
 
 mod background;
 mod clock;
@@ -12,6 +12,7 @@ mod outbox;
 mod password_hasher;
 mod posts;
 mod sign_in_attempts;
+mod timelines;
 mod users;
 
 pub use background::{BackgroundTasks, Task};
@@ -22,10 +23,13 @@ pub use outbox::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
 pub use password_hasher::{HashError, PasswordHasher};
 pub use posts::PostRepository;
 pub use sign_in_attempts::{Admission, FailureOutcome, LockoutRule, SignInAttempts};
+pub use timelines::{FeedLimits, RebuildBatch, TimelineStore};
 pub use users::{CreateUserError, UpdateProfileError, UserRepository};
 
 #[cfg(feature = "mocks")]
 pub use sign_in_attempts::MockSignInAttempts;
+#[cfg(feature = "mocks")]
+pub use timelines::MockTimelineStore;
 #[cfg(feature = "mocks")]
 pub use {
     clock::MockClock, composer::MockEmailComposer, mailer::MockMailer, outbox::MockOutbox,

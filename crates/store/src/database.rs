@@ -6,7 +6,8 @@ mod migrate;
 use crate::SeaOrmSignInAttempts;
 use crate::error::StoreError;
 use crate::write_gate::WriteGate;
-use crate::{SeaOrmOutbox, SeaOrmPosts, SeaOrmUsers, outbox};
+use crate::{SeaOrmOutbox, SeaOrmPosts, SeaOrmTimelines, SeaOrmUsers, outbox};
+use microblog_domain::ports::FeedLimits;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
 use std::time::Duration;
@@ -47,6 +48,7 @@ impl Default for PoolConfig {
 pub struct Database {
     conn: DatabaseConnection,
     writes: WriteGate,
+    feeds: FeedLimits,
 }
 
 impl Database {
@@ -84,7 +86,16 @@ impl Database {
         Ok(Self {
             conn,
             writes: WriteGate::for_backend(backend),
+            feeds: FeedLimits::default(),
         })
+    }
+
+    /// The same pool with home feeds of these limits (the default is
+    /// [`FeedLimits::default`]); give every repository of one process the same.
+    #[must_use]
+    pub fn with_feed_limits(mut self, feeds: FeedLimits) -> Self {
+        self.feeds = feeds;
+        self
     }
 
     /// Applies every pending migration. On PostgreSQL it holds a transaction-scoped advisory
@@ -131,9 +142,14 @@ impl Database {
         SeaOrmUsers::new(self.conn.clone(), self.writes.clone())
     }
 
-    /// The post and follower repository on this pool.
+    /// The post and follower repository on this pool (it writes the home feeds).
     pub fn posts(&self) -> SeaOrmPosts {
-        SeaOrmPosts::new(self.conn.clone(), self.writes.clone())
+        SeaOrmPosts::new(self.conn.clone(), self.writes.clone(), self.feeds)
+    }
+
+    /// The home feeds on this pool.
+    pub fn timelines(&self) -> SeaOrmTimelines {
+        SeaOrmTimelines::new(self.conn.clone(), self.writes.clone(), self.feeds)
     }
 
     /// The mail outbox on this pool.

@@ -1,5 +1,6 @@
-//! Microblog's storage adapter: the domain's `UserRepository`, `PostRepository` and `Outbox`
-//! ports on SQLite or PostgreSQL through sea-orm.
+//! Microblog's storage adapter: the domain's `UserRepository`, `PostRepository`,
+//! `TimelineStore`, `SignInAttempts` and `Outbox` ports on SQLite or PostgreSQL through
+//! sea-orm.
 //!
 //! Start with [`Database::connect`], apply the schema with [`Database::migrate`], then hand
 //! [`Database::users`], [`Database::posts`] and [`Database::outbox`] to the services.
@@ -7,6 +8,7 @@
 //! Timestamps are stored as `BIGINT` microseconds since the Unix epoch (UTC), so ordering
 //! and due-ness are exact on both backends.
 
+mod binds;
 mod constraint;
 mod database;
 mod entities;
@@ -15,6 +17,7 @@ mod outbox;
 mod posts;
 mod sign_in_attempts;
 pub mod testing;
+mod timelines;
 mod timestamp;
 mod users;
 mod write_gate;
@@ -24,4 +27,5 @@ pub use error::StoreError;
 pub use outbox::SeaOrmOutbox;
 pub use posts::SeaOrmPosts;
 pub use sign_in_attempts::SeaOrmSignInAttempts;
+pub use timelines::SeaOrmTimelines;
 pub use users::SeaOrmUsers;

@@ -1,19 +1,21 @@
-//! `SeaOrmPosts`: the `PostRepository` port on the `post` and `followers` tables.
+//! `SeaOrmPosts`: the `PostRepository` port on the `post` and `followers` tables, keeping
+//! the home feeds of `timeline_entry` in the same transactions.
 
-mod timeline;
+pub(crate) mod timeline;
 
 use crate::entities::{followers, post};
+use crate::timelines::fanout;
 use crate::timestamp::{from_micros, to_micros};
 use crate::write_gate::WriteGate;
 use async_trait::async_trait;
-use microblog_domain::ports::{PostRepository, RepoError};
+use microblog_domain::ports::{FeedLimits, PostRepository, RepoError};
 use microblog_domain::{
     FollowCounts, Page, PageRequest, Post, PostBody, PostId, TimelinePost, UserId,
 };
 use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter,
+    DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
 use time::OffsetDateTime;
 
@@ -23,11 +25,16 @@ use time::OffsetDateTime;
 pub struct SeaOrmPosts {
     conn: DatabaseConnection,
     writes: WriteGate,
+    feeds: FeedLimits,
 }
 
 impl SeaOrmPosts {
-    pub(crate) fn new(conn: DatabaseConnection, writes: WriteGate) -> Self {
-        Self { conn, writes }
+    pub(crate) fn new(conn: DatabaseConnection, writes: WriteGate, feeds: FeedLimits) -> Self {
+        Self {
+            conn,
+            writes,
+            feeds,
+        }
     }
 }
 
@@ -40,13 +47,24 @@ impl PostRepository for SeaOrmPosts {
         at: OffsetDateTime,
     ) -> Result<Post, RepoError> {
         let _turn = self.writes.turn().await;
+        let txn = self.conn.begin().await.map_err(RepoError::new)?;
+        // The insert comes first: on SQLite it takes the write lock before anything is read.
         let row = post::ActiveModel {
             id: NotSet,
             body: Set(body.as_str().to_owned()),
             timestamp: Set(to_micros(at)),
             user_id: Set(author.0),
+            fanned_out: Set(true),
         };
-        let model = row.insert(&self.conn).await.map_err(RepoError::new)?;
+        let model = row.insert(&txn).await.map_err(RepoError::new)?;
+        fanout::lock_author(&txn, author)
+            .await
+            .map_err(RepoError::new)?;
+        let id = PostId(model.id);
+        fanout::fan_out(&txn, author, id, model.timestamp, self.feeds)
+            .await
+            .map_err(RepoError::new)?;
+        txn.commit().await.map_err(RepoError::new)?;
         Ok(Post {
             id: PostId(model.id),
             author: UserId(model.user_id),
@@ -75,9 +93,11 @@ impl PostRepository for SeaOrmPosts {
         timeline::page(&self.conn, timeline::Posts::By(author), page).await
     }
 
-    /// `INSERT ... ON CONFLICT DO NOTHING`: a second follow is a no-op, even when racing.
+    /// `INSERT ... ON CONFLICT DO NOTHING`: a second follow is a no-op, even when racing;
+    /// only the follow that made the edge back-fills the feed.
     async fn follow(&self, follower: UserId, followed: UserId) -> Result<(), RepoError> {
         let _turn = self.writes.turn().await;
+        let txn = self.conn.begin().await.map_err(RepoError::new)?;
         let columns = [followers::Column::FollowerId, followers::Column::FollowedId];
         let insert = Query::insert()
             .into_table(followers::Entity)
@@ -86,19 +106,36 @@ impl PostRepository for SeaOrmPosts {
             .map_err(RepoError::new)?
             .on_conflict(OnConflict::columns(columns).do_nothing().to_owned())
             .to_owned();
-        self.conn.execute(&insert).await.map_err(RepoError::new)?;
-        Ok(())
+        let made = txn.execute(&insert).await.map_err(RepoError::new)?;
+        if made.rows_affected() > 0 && follower != followed {
+            fanout::lock_author(&txn, followed)
+                .await
+                .map_err(RepoError::new)?;
+            fanout::back_fill(&txn, follower, followed, self.feeds.max_entries)
+                .await
+                .map_err(RepoError::new)?;
+        }
+        txn.commit().await.map_err(RepoError::new)
     }
 
     async fn unfollow(&self, follower: UserId, followed: UserId) -> Result<(), RepoError> {
         let _turn = self.writes.turn().await;
-        followers::Entity::delete_many()
+        let txn = self.conn.begin().await.map_err(RepoError::new)?;
+        let removed = followers::Entity::delete_many()
             .filter(followers::Column::FollowerId.eq(follower.0))
             .filter(followers::Column::FollowedId.eq(followed.0))
-            .exec(&self.conn)
+            .exec(&txn)
             .await
             .map_err(RepoError::new)?;
-        Ok(())
+        if removed.rows_affected > 0 && follower != followed {
+            fanout::lock_author(&txn, followed)
+                .await
+                .map_err(RepoError::new)?;
+            fanout::forget_author(&txn, follower, followed)
+                .await
+                .map_err(RepoError::new)?;
+        }
+        txn.commit().await.map_err(RepoError::new)
     }
 
     async fn is_following(&self, follower: UserId, followed: UserId) -> Result<bool, RepoError> {

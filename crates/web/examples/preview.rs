@@ -44,7 +44,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secret = SecretKey::parse("preview secret, at least thirty-two bytes long")?;
     let ports = wiring::Ports {
         users: users.clone(),
-        posts,
+        posts: posts.clone(),
+        timelines: posts,
         hasher,
         outbox: outbox.clone(),
     };

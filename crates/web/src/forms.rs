@@ -1,6 +1,7 @@
 //! The forms: [`posted`] holds each form as posted (field names as in the tutorial) and how it
 //! parses into domain values; [`FormView`] is what a template needs to redraw a form (the
-//! values to keep and the errors beside each field); [`PageQuery`] is `?page=` and `?next=`.
+//! values to keep and the errors beside each field); [`PageQuery`] is `?page=`, the
+//! `?before=`/`?after=` cursors and `?next=`.
 
 mod posted;
 
@@ -10,6 +11,7 @@ pub(crate) use posted::{
 };
 
 use crate::links;
+use microblog_domain::{PagePosition, PostId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -20,11 +22,14 @@ pub(crate) const MUST_EQUAL_PASSWORD: &str = "Field must be equal to password.";
 /// What a form says when its CSRF token did not match.
 pub(crate) const FORM_EXPIRED: &str = "The form expired. Please try again.";
 
-/// `?page=` (anything unparsable is page 1, as Flask's `type=int` does) and `?next=`.
+/// `?page=` (anything unparsable is page 1, as Flask's `type=int` does), the cursors
+/// `?before=<post id>` and `?after=<post id>` of the pager links, and `?next=`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct PageQuery {
     page: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
     next: Option<String>,
 }
 
@@ -34,7 +39,26 @@ impl PageQuery {
         self.next.as_deref().and_then(links::local_path)
     }
 
-    pub(crate) fn page(&self) -> u32 {
+    /// Where the asked page starts: a well-formed cursor (a positive post id) first, then
+    /// the page number; anything unparsable is ignored, so the worst a bad link gets is
+    /// page 1.
+    pub(crate) fn position(&self) -> PagePosition {
+        let post = |raw: &Option<String>| {
+            raw.as_deref()
+                .and_then(|id| id.trim().parse::<i64>().ok())
+                .filter(|id| *id > 0)
+                .map(PostId)
+        };
+        if let Some(post) = post(&self.before) {
+            PagePosition::Before(post)
+        } else if let Some(post) = post(&self.after) {
+            PagePosition::After(post)
+        } else {
+            PagePosition::Number(self.page())
+        }
+    }
+
+    fn page(&self) -> u32 {
         self.page
             .as_deref()
             .and_then(|page| page.trim().parse().ok())
@@ -116,7 +140,7 @@ mod tests {
         let page = |raw: &str| {
             PageQuery {
                 page: Some(raw.to_owned()),
-                next: None,
+                ..PageQuery::default()
             }
             .page()
         };
@@ -126,6 +150,25 @@ mod tests {
         assert_eq!(page("-2"), 1);
         assert_eq!(page("99999999999"), 1);
         assert_eq!(PageQuery::default().page(), 1);
+    }
+
+    #[test]
+    fn a_well_formed_cursor_wins_over_the_page_number() {
+        let query = |before: &str, after: &str| PageQuery {
+            page: Some("4".to_owned()),
+            before: Some(before.to_owned()),
+            after: Some(after.to_owned()),
+            next: None,
+        };
+        let before = PagePosition::Before(PostId(7));
+        assert_eq!(query("7", "9").position(), before);
+        assert_eq!(query("x", "9").position(), PagePosition::After(PostId(9)));
+        assert_eq!(query("0", "-1").position(), PagePosition::Number(4));
+        assert_eq!(
+            query("", "99999999999999999999").position(),
+            PagePosition::Number(4)
+        );
+        assert_eq!(PageQuery::default().position(), PagePosition::Number(1));
     }
 
     #[test]

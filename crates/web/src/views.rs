@@ -61,6 +61,8 @@ impl PostView {
 }
 
 /// One page of posts with the links to its neighbours ("Newer posts" is the previous page).
+/// The links carry cursors (`?after=<first post id>`, `?before=<last post id>`), so the
+/// next page costs one index range scan however deep it is.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct PostList {
     pub(crate) posts: Vec<PostView>,
@@ -69,10 +71,17 @@ pub(crate) struct PostList {
 }
 
 impl PostList {
-    /// `base` is the page's path (already URL-safe); `?page=N` is appended.
+    /// `base` is the page's path (already URL-safe); the cursor is appended. A page with
+    /// nothing on it (its cursor post is gone, or it lies past the end) links back to the
+    /// first page.
     pub(crate) fn new(page: &Page<TimelinePost>, base: &str) -> Self {
         let now = OffsetDateTime::now_utc();
-        let link = |n: u32| format!("{base}?page={n}");
+        let first = page.items.first().map(|item| item.post.id.0);
+        let last = page.items.last().map(|item| item.post.id.0);
+        let newer = match first {
+            Some(id) => format!("{base}?after={id}"),
+            None => base.to_owned(),
+        };
         let mut avatars = Avatars::default();
         Self {
             posts: page
@@ -80,10 +89,10 @@ impl PostList {
                 .iter()
                 .map(|post| PostView::new(post, now, &mut avatars))
                 .collect(),
-            newer_url: page
-                .has_prev
-                .then(|| link(page.page.saturating_sub(1).max(1))),
-            older_url: page.has_next.then(|| link(page.page.saturating_add(1))),
+            newer_url: page.has_prev.then_some(newer),
+            older_url: last
+                .filter(|_| page.has_next)
+                .map(|id| format!("{base}?before={id}")),
         }
     }
 }

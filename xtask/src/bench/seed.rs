@@ -39,7 +39,13 @@ pub async fn seed(database: &Database, size: Size) -> anyhow::Result<()> {
         })),
         clock.clone(),
     );
-    let blog = Blog::new(users, Arc::new(database.posts()), clock, 25);
+    let blog = Blog::new(
+        users,
+        Arc::new(database.posts()),
+        Arc::new(database.timelines()),
+        clock,
+        25,
+    );
     let mut ids = Vec::with_capacity(size.users);
     for chunk in (0..size.users).collect::<Vec<_>>().chunks(64) {
         let mut tasks = tokio::task::JoinSet::new();

@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait PostRepository: Send + Sync {
-    /// Stores a post by `author` at `at`.
+    /// Stores a post by `author` at `at`, and (in the same transaction) copies it into the
+    /// home feeds of the author and, unless the author has too many followers, of each
+    /// follower ([`super::TimelineStore`]).
     ///
     /// # Errors
     /// [`RepoError`] when storage fails (including an `author` that does not exist).
@@ -22,7 +24,8 @@ pub trait PostRepository: Send + Sync {
     ) -> Result<Post, RepoError>;
 
     /// Posts by `user` and by everyone `user` follows, newest first (ties: higher id first),
-    /// each with its author, in one query.
+    /// each with its author, in one query over posts and follows: the read-time timeline,
+    /// which the feeds of [`super::TimelineStore::home`] must always agree with.
     ///
     /// # Errors
     /// [`RepoError`] when storage fails. An empty page is `Ok`.
@@ -48,14 +51,17 @@ pub trait PostRepository: Send + Sync {
         page: PageRequest,
     ) -> Result<Page<TimelinePost>, RepoError>;
 
-    /// Makes `follower` follow `followed`. Idempotent: following twice is one edge, `Ok`.
+    /// Makes `follower` follow `followed`, and (in the same transaction) back-fills the
+    /// follower's feed with the followed user's newest fanned-out posts. Idempotent:
+    /// following twice is one edge and one back-fill, `Ok`.
     /// Self-follow is the service's rule to refuse; the repository stores what it is given.
     ///
     /// # Errors
     /// [`RepoError`] when storage fails.
     async fn follow(&self, follower: UserId, followed: UserId) -> Result<(), RepoError>;
 
-    /// Removes the edge if present. Idempotent.
+    /// Removes the edge if present, and (in the same transaction) the unfollowed user's posts
+    /// from the follower's feed. Idempotent.
     ///
     /// # Errors
     /// [`RepoError`] when storage fails.

@@ -1,8 +1,11 @@
 //! `Blog`: posts, timelines, explore, profiles, follow and unfollow.
 
 use super::{UnexpectedError, repo};
-use crate::entities::{FollowCounts, Page, PageRequest, Post, TimelinePost, User, UserId};
-use crate::ports::{Clock, PostRepository, UserRepository};
+use crate::entities::{
+    FollowCounts, Page, PagePosition, PageRequest, Post, TimelinePost, User, UserId,
+};
+use crate::ports::RepoError;
+use crate::ports::{Clock, PostRepository, TimelineStore, UserRepository};
 use crate::values::{PostBody, Username};
 use std::sync::Arc;
 
@@ -29,33 +32,80 @@ pub enum FollowError {
     Unexpected(#[from] UnexpectedError),
 }
 
+/// Which list of posts a page is of.
+#[derive(Clone, Copy, Debug)]
+enum Listing {
+    /// A user's home timeline.
+    Home(UserId),
+    /// Every post.
+    Explore,
+    /// One author's posts.
+    By(UserId),
+}
+
 /// The microblog use cases.
 #[derive(Clone)]
 pub struct Blog {
     users: Arc<dyn UserRepository>,
     posts: Arc<dyn PostRepository>,
+    timelines: Arc<dyn TimelineStore>,
     clock: Arc<dyn Clock>,
     per_page: u32,
 }
 
 impl Blog {
-    /// Wires the service; `per_page` is `POSTS_PER_PAGE`.
+    /// Wires the service; `timelines` must be the home feeds of the store behind `posts`
+    /// (its writes keep them); `per_page` is `POSTS_PER_PAGE`.
     pub fn new(
         users: Arc<dyn UserRepository>,
         posts: Arc<dyn PostRepository>,
+        timelines: Arc<dyn TimelineStore>,
         clock: Arc<dyn Clock>,
         per_page: u32,
     ) -> Self {
         Self {
             users,
             posts,
+            timelines,
             clock,
             per_page: per_page.max(1),
         }
     }
 
-    fn page(&self, page: u32) -> PageRequest {
-        PageRequest::new(page, self.per_page)
+    /// The page at `at`, fetched by `fetch`; `None`, without a query, for a numbered page
+    /// deeper than [`PageRequest::MAX_OFFSET`] items. A "Newer posts" page that reaches the
+    /// top with fewer than a page of posts is answered with the first page, so the newest
+    /// page is always full.
+    async fn listing(
+        &self,
+        listing: Listing,
+        at: PagePosition,
+    ) -> Result<Option<Page<TimelinePost>>, UnexpectedError> {
+        let request = PageRequest::at(at, self.per_page);
+        if !request.within_reach() {
+            return Ok(None);
+        }
+        let page = self.fetch(listing, request).await.map_err(repo)?;
+        let short_top = matches!(at, PagePosition::After(_))
+            && !page.has_prev
+            && page.items.len() < request.per_page() as usize;
+        if short_top {
+            let first = PageRequest::new(1, self.per_page);
+            return self.fetch(listing, first).await.map(Some).map_err(repo);
+        }
+        Ok(Some(page))
+    }
+
+    async fn fetch(
+        &self,
+        listing: Listing,
+        request: PageRequest,
+    ) -> Result<Page<TimelinePost>, RepoError> {
+        match listing {
+            Listing::Home(user) => self.timelines.home(user, request).await,
+            Listing::Explore => self.posts.explore(request).await,
+            Listing::By(author) => self.posts.by_author(author, request).await,
+        }
     }
 
     /// Publishes a post by `author`, timestamped now.
@@ -69,30 +119,45 @@ impl Blog {
             .map_err(repo)
     }
 
-    /// The home timeline: `user`'s own posts and those of everyone they follow.
+    /// The home timeline: `user`'s own posts and those of everyone they follow, from their
+    /// home feed ([`TimelineStore::home`]); `None` for
+    /// a numbered page too deep to reach (the handler answers 404).
     ///
     /// # Errors
     /// `Unexpected` when storage fails.
     pub async fn timeline(
         &self,
         user: UserId,
-        page: u32,
-    ) -> Result<Page<TimelinePost>, UnexpectedError> {
-        self.posts
-            .timeline(user, self.page(page))
-            .await
-            .map_err(repo)
+        at: PagePosition,
+    ) -> Result<Option<Page<TimelinePost>>, UnexpectedError> {
+        self.listing(Listing::Home(user), at).await
     }
 
-    /// Every post, newest first.
+    /// The first page of the home timeline (the page beside the post form).
     ///
     /// # Errors
     /// `Unexpected` when storage fails.
-    pub async fn explore(&self, page: u32) -> Result<Page<TimelinePost>, UnexpectedError> {
-        self.posts.explore(self.page(page)).await.map_err(repo)
+    pub async fn first_timeline_page(
+        &self,
+        user: UserId,
+    ) -> Result<Page<TimelinePost>, UnexpectedError> {
+        let first = PageRequest::new(1, self.per_page);
+        self.timelines.home(user, first).await.map_err(repo)
     }
 
-    /// A user's profile as `viewer` sees it, or `None` for an unknown username.
+    /// Every post, newest first; `None` for a numbered page too deep to reach.
+    ///
+    /// # Errors
+    /// `Unexpected` when storage fails.
+    pub async fn explore(
+        &self,
+        at: PagePosition,
+    ) -> Result<Option<Page<TimelinePost>>, UnexpectedError> {
+        self.listing(Listing::Explore, at).await
+    }
+
+    /// A user's profile as `viewer` sees it, or `None` for an unknown username or a
+    /// numbered page too deep to reach.
     ///
     /// # Errors
     /// `Unexpected` when storage fails.
@@ -100,16 +165,17 @@ impl Blog {
         &self,
         username: &Username,
         viewer: Option<UserId>,
-        page: u32,
+        at: PagePosition,
     ) -> Result<Option<ProfilePage>, UnexpectedError> {
+        if !PageRequest::at(at, self.per_page).within_reach() {
+            return Ok(None);
+        }
         let Some(user) = self.users.by_username(username).await.map_err(repo)? else {
             return Ok(None);
         };
-        let posts = self
-            .posts
-            .by_author(user.id, self.page(page))
-            .await
-            .map_err(repo)?;
+        let Some(posts) = self.listing(Listing::By(user.id), at).await? else {
+            return Ok(None);
+        };
         let counts = self.posts.follow_counts(user.id).await.map_err(repo)?;
         let viewer_follows = match viewer {
             Some(viewer) if viewer != user.id => self

@@ -1,16 +1,25 @@
 //! Posts, profiles, follow and unfollow rules.
 
 use super::support::{TestClock, t, user};
-use microblog_domain::ports::{MockPostRepository, MockUserRepository};
+use microblog_domain::ports::{MockPostRepository, MockTimelineStore, MockUserRepository};
 use microblog_domain::services::{Blog, FollowError};
 use microblog_domain::values::{PostBody, Username};
-use microblog_domain::{FollowCounts, Page, PageRequest, Post, PostId, UserId};
+use microblog_domain::{FollowCounts, Page, PagePosition, PageRequest, Post, PostId, UserId};
 use std::sync::Arc;
 
 fn blog(users: MockUserRepository, posts: MockPostRepository) -> Blog {
+    blog_with_feeds(users, posts, MockTimelineStore::new())
+}
+
+fn blog_with_feeds(
+    users: MockUserRepository,
+    posts: MockPostRepository,
+    timelines: MockTimelineStore,
+) -> Blog {
     Blog::new(
         Arc::new(users),
         Arc::new(posts),
+        Arc::new(timelines),
         Arc::new(TestClock::at(42)),
         25,
     )
@@ -105,7 +114,7 @@ async fn a_profile_says_whether_the_viewer_follows_but_never_asks_about_oneself(
     let mut posts = MockPostRepository::new();
     posts
         .expect_by_author()
-        .withf(|_, page| page.per_page() == 25 && page.page() == 2)
+        .withf(|_, page| page.per_page() == 25 && page.number() == Some(2))
         .returning(|_, page| Ok(empty_page(page)));
     posts.expect_follow_counts().returning(|_| {
         Ok(FollowCounts {
@@ -120,22 +129,105 @@ async fn a_profile_says_whether_the_viewer_follows_but_never_asks_about_oneself(
         .returning(|_, _| Ok(true));
     let blog = blog(users_with_susan_and_john(), posts);
     let john = blog
-        .profile(&name("john"), Some(UserId(1)), 2)
+        .profile(&name("john"), Some(UserId(1)), PagePosition::Number(2))
         .await
         .unwrap()
         .unwrap();
     assert!(john.viewer_follows);
     assert_eq!(john.counts.followers, 3);
     let own = blog
-        .profile(&name("susan"), Some(UserId(1)), 2)
+        .profile(&name("susan"), Some(UserId(1)), PagePosition::Number(2))
         .await
         .unwrap()
         .unwrap();
     assert!(!own.viewer_follows);
     assert!(
-        blog.profile(&name("ghost"), None, 1)
+        blog.profile(&name("ghost"), None, PagePosition::Number(1))
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_numbered_page_too_deep_to_reach_is_refused_without_a_query() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_explore().never();
+    posts.expect_timeline().never();
+    posts.expect_by_author().never();
+    let mut timelines = MockTimelineStore::new();
+    timelines.expect_home().never();
+    let blog = blog_with_feeds(MockUserRepository::new(), posts, timelines);
+    let deep = PagePosition::Number(100_000);
+    assert!(blog.explore(deep).await.unwrap().is_none());
+    assert!(blog.timeline(UserId(1), deep).await.unwrap().is_none());
+    assert!(
+        blog.profile(&name("john"), None, deep)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_newer_posts_page_that_reaches_the_top_short_is_the_first_page() {
+    let mut posts = MockPostRepository::new();
+    let post = |id| microblog_domain::TimelinePost {
+        post: Post {
+            id: PostId(id),
+            author: UserId(1),
+            body: PostBody::parse("p").unwrap(),
+            timestamp: t(id),
+        },
+        author_username: name("susan"),
+        author_email: microblog_domain::EmailAddress::parse("s@example.com").unwrap(),
+    };
+    posts.expect_explore().times(2).returning(move |request| {
+        Ok(match request.position() {
+            // Only two posts are newer than post 30: fewer than a page.
+            PagePosition::After(_) => Page::from_lookahead(request, vec![post(31), post(32)]),
+            PagePosition::Number(1) => {
+                Page::from_lookahead(request, (8..=33).rev().map(post).collect())
+            }
+            other => panic!("unexpected {other:?}"),
+        })
+    });
+    let blog = blog(MockUserRepository::new(), posts);
+    let page = blog
+        .explore(PagePosition::After(PostId(30)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.position, PagePosition::Number(1));
+    assert_eq!(page.items.len(), 25, "a full first page");
+    assert!(!page.has_prev && page.has_next);
+}
+
+#[tokio::test]
+async fn the_home_timeline_is_read_from_the_feeds_not_merged_from_follows() {
+    let mut posts = MockPostRepository::new();
+    posts.expect_timeline().never();
+    let mut timelines = MockTimelineStore::new();
+    timelines
+        .expect_home()
+        .withf(|user, page| {
+            *user == UserId(1) && page.position() == PagePosition::Before(PostId(9))
+        })
+        .times(1)
+        .returning(|_, page| Ok(Page::empty(page)));
+    timelines
+        .expect_home()
+        .withf(|_, page| page.number() == Some(1))
+        .times(1)
+        .returning(|_, page| Ok(Page::empty(page)));
+    let blog = blog_with_feeds(MockUserRepository::new(), posts, timelines);
+    let at = PagePosition::Before(PostId(9));
+    assert!(blog.timeline(UserId(1), at).await.unwrap().is_some());
+    assert!(
+        blog.first_timeline_page(UserId(1))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
     );
 }

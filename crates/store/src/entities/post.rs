@@ -11,6 +11,9 @@ pub struct Model {
     pub body: String,
     pub timestamp: i64,
     pub user_id: i64,
+    /// Whether the post was copied into its followers' feeds (else it is merged in when a
+    /// feed is read: its author had too many followers).
+    pub fanned_out: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,4 +16,5 @@ mod posts;
 mod sign_in_attempts;
 mod sqlite;
 mod text_round_trip;
+mod timelines;
 mod users;

@@ -10,7 +10,8 @@ mod pages;
 mod suite;
 
 pub use pages::{
-    pages_end_exactly_where_the_posts_do, timelines_are_newest_first_with_id_tiebreak,
+    cursors_walk_every_page_both_ways, pages_end_exactly_where_the_posts_do,
+    timelines_are_newest_first_with_id_tiebreak,
 };
 pub use suite::{PROPERTIES, Property, run_all};
 

@@ -1,11 +1,15 @@
-//! `InMemoryPosts`: the `PostRepository` port in memory, joining authors from an
-//! [`InMemoryUsers`].
+//! `InMemoryPosts`: the `PostRepository` and `TimelineStore` ports in memory, joining
+//! authors from an [`InMemoryUsers`].
 
-use super::{InMemoryUsers, lock, next_id};
+mod feeds;
+
+use super::{InMemoryUsers, lock};
 use async_trait::async_trait;
-use microblog_domain::ports::{PostRepository, RepoError};
+use feeds::Feeds;
+use microblog_domain::ports::{FeedLimits, PostRepository, RepoError};
 use microblog_domain::{
-    FollowCounts, Page, PageRequest, Post, PostBody, PostId, TimelinePost, User, UserId,
+    FollowCounts, Page, PagePosition, PageRequest, Post, PostBody, PostId, TimelinePost, User,
+    UserId,
 };
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
@@ -22,10 +26,14 @@ pub struct InMemoryPosts {
 
 #[derive(Debug, Default)]
 struct State {
-    /// In creation order; ids start at 1.
+    /// In creation order; ids start at 1 and are never reused.
     posts: Vec<Post>,
+    /// The id the next post gets, less one.
+    last_id: i64,
     /// `(follower, followed)` edges.
     follows: BTreeSet<(UserId, UserId)>,
+    /// Every user's home feed, and which posts were not fanned out.
+    feeds: Feeds,
 }
 
 /// Why the store refuses a write: it names a user that does not exist.
@@ -34,11 +42,21 @@ struct State {
 struct UnknownUser(UserId);
 
 impl InMemoryPosts {
-    /// Posts by the users in `users`, which the listings join for author names.
+    /// Posts by the users in `users`, which the listings join for author names, with home
+    /// feeds of the default limits.
     pub fn new(users: Arc<InMemoryUsers>) -> Self {
+        Self::with_feed_limits(users, FeedLimits::default())
+    }
+
+    /// Posts by the users in `users`, with home feeds of `limits`.
+    pub fn with_feed_limits(users: Arc<InMemoryUsers>, limits: FeedLimits) -> Self {
+        let state = State {
+            feeds: Feeds::new(limits),
+            ..State::default()
+        };
         Self {
             users,
-            state: Mutex::default(),
+            state: Mutex::new(state),
         }
     }
 
@@ -52,6 +70,17 @@ impl InMemoryPosts {
         lock(&self.state).follows.contains(&(follower, followed))
     }
 
+    /// The home timeline computed from posts and follows, ignoring the feeds.
+    async fn timeline_read_time(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<Page<TimelinePost>, RepoError> {
+        self.page(page, |state, post| {
+            post.author == user || state.follows.contains(&(user, post.author))
+        })
+    }
+
     fn known(&self, user: UserId) -> Result<(), RepoError> {
         if self.users.exists(user) {
             Ok(())
@@ -61,28 +90,36 @@ impl InMemoryPosts {
     }
 
     /// The page `request` of the posts `keep` selects, newest first (ties: higher id
-    /// first), each with its author as stored now.
+    /// first), each with its author as stored now. A cursor names a post by id; when no
+    /// such post exists the page is empty.
     fn page(
         &self,
         request: PageRequest,
         keep: impl Fn(&State, &Post) -> bool,
     ) -> Result<Page<TimelinePost>, RepoError> {
-        let mut selected: Vec<Post> = {
+        let (selected, cursor) = {
             let state = lock(&self.state);
-            state
+            let selected: Vec<Post> = state
                 .posts
                 .iter()
                 .filter(|post| keep(&state, post))
                 .cloned()
-                .collect()
+                .collect();
+            let cursor = match request.position() {
+                PagePosition::Number(_) => None,
+                PagePosition::Before(id) | PagePosition::After(id) => {
+                    match state.posts.iter().find(|post| post.id == id) {
+                        Some(post) => Some(key(post)),
+                        None => return Ok(Page::empty(request)),
+                    }
+                }
+            };
+            (selected, cursor)
         };
-        selected.sort_by_key(|post| Reverse((post.timestamp, post.id)));
-        let offset = usize::try_from(request.offset()).unwrap_or(usize::MAX);
         let lookahead = usize::try_from(request.per_page()).map_or(usize::MAX, |n| n + 1);
         let authors = self.users.all();
-        let rows = selected
+        let rows = in_page_order(selected, request, cursor)
             .into_iter()
-            .skip(offset)
             .take(lookahead)
             .map(|post| with_author(post, &authors))
             .collect::<Result<_, _>>()?;
@@ -90,8 +127,38 @@ impl InMemoryPosts {
     }
 }
 
+/// The order key of listings: `(timestamp, id)`, compared newest last.
+pub(super) fn key(post: &Post) -> (OffsetDateTime, PostId) {
+    (post.timestamp, post.id)
+}
+
+/// `posts` from where `request` starts, in its order: newest first after skipping the
+/// offset or older than the cursor; oldest first when newer than the cursor.
+pub(super) fn in_page_order(
+    mut posts: Vec<Post>,
+    request: PageRequest,
+    cursor: Option<(OffsetDateTime, PostId)>,
+) -> Vec<Post> {
+    posts.sort_by_key(|post| Reverse(key(post)));
+    match (request.position(), cursor) {
+        (PagePosition::Before(_), Some(cursor)) => {
+            posts.retain(|post| key(post) < cursor);
+            posts
+        }
+        (PagePosition::After(_), Some(cursor)) => {
+            posts.retain(|post| key(post) > cursor);
+            posts.reverse();
+            posts
+        }
+        _ => {
+            let offset = usize::try_from(request.offset()).unwrap_or(usize::MAX);
+            posts.into_iter().skip(offset).collect()
+        }
+    }
+}
+
 /// `post` with its author's name and address; a post whose author is gone is corrupt.
-fn with_author(post: Post, authors: &[User]) -> Result<TimelinePost, RepoError> {
+pub(super) fn with_author(post: Post, authors: &[User]) -> Result<TimelinePost, RepoError> {
     let author = authors
         .iter()
         .find(|user| user.id == post.author)
@@ -113,13 +180,21 @@ impl PostRepository for InMemoryPosts {
     ) -> Result<Post, RepoError> {
         self.known(author)?;
         let mut state = lock(&self.state);
+        state.last_id += 1;
         let post = Post {
-            id: PostId(next_id(state.posts.len())),
+            id: PostId(state.last_id),
             author,
             body: body.clone(),
             timestamp: at,
         };
         state.posts.push(post.clone());
+        let followers: Vec<UserId> = state
+            .follows
+            .iter()
+            .filter(|(follower, followed)| *followed == author && *follower != author)
+            .map(|(follower, _)| *follower)
+            .collect();
+        state.feeds.fan_out(&post, &followers);
         Ok(post)
     }
 
@@ -128,9 +203,7 @@ impl PostRepository for InMemoryPosts {
         user: UserId,
         page: PageRequest,
     ) -> Result<Page<TimelinePost>, RepoError> {
-        self.page(page, |state, post| {
-            post.author == user || state.follows.contains(&(user, post.author))
-        })
+        self.timeline_read_time(user, page).await
     }
 
     async fn explore(&self, page: PageRequest) -> Result<Page<TimelinePost>, RepoError> {
@@ -148,12 +221,20 @@ impl PostRepository for InMemoryPosts {
     async fn follow(&self, follower: UserId, followed: UserId) -> Result<(), RepoError> {
         self.known(follower)?;
         self.known(followed)?;
-        lock(&self.state).follows.insert((follower, followed));
+        let mut state = lock(&self.state);
+        if state.follows.insert((follower, followed)) && follower != followed {
+            let State { posts, feeds, .. } = &mut *state;
+            let theirs = posts.iter().filter(|post| post.author == followed);
+            feeds.back_fill(follower, theirs);
+        }
         Ok(())
     }
 
     async fn unfollow(&self, follower: UserId, followed: UserId) -> Result<(), RepoError> {
-        lock(&self.state).follows.remove(&(follower, followed));
+        let mut state = lock(&self.state);
+        if state.follows.remove(&(follower, followed)) && follower != followed {
+            state.feeds.forget_author(follower, followed);
+        }
         Ok(())
     }
 

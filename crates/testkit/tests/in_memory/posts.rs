@@ -53,3 +53,14 @@ async fn following_someone_unknown_fails_as_a_foreign_key_would() {
     );
     assert!(!posts.follows(ghost, susan), "nothing is stored");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn in_memory_feeds_keep_every_property_of_the_timeline_contract() {
+    use microblog_testkit::contract::timelines;
+    timelines::run_all(|property| async move {
+        let users = Arc::new(InMemoryUsers::default());
+        let posts = InMemoryPosts::with_feed_limits(Arc::clone(&users), timelines::LIMITS);
+        property.check(&*users, &posts, &posts).await;
+    })
+    .await;
+}

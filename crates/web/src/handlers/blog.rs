@@ -20,7 +20,9 @@ pub(crate) async fn index(
     CurrentUser { web, user }: CurrentUser,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let posts = web.state.blog.timeline(user.id, query.page()).await?;
+    let Some(posts) = web.state.blog.timeline(user.id, query.position()).await? else {
+        return web.not_found();
+    };
     index_page(&web, &posts, FormView::new(), StatusCode::OK)
 }
 
@@ -32,7 +34,7 @@ pub(crate) async fn publish(
     let body = match form.body() {
         Ok(body) => body,
         Err(view) => {
-            let posts = web.state.blog.timeline(user.id, 1).await?;
+            let posts = web.state.blog.first_timeline_page(user.id).await?;
             return index_page(&web, &posts, view, StatusCode::OK);
         }
     };
@@ -46,7 +48,7 @@ impl CsrfProtected for PostForm {
     type Context = CurrentUser;
 
     async fn expired(self, CurrentUser { web, user }: CurrentUser) -> Result<Response, WebError> {
-        let posts = web.state.blog.timeline(user.id, 1).await?;
+        let posts = web.state.blog.first_timeline_page(user.id).await?;
         let view = self.view().form_error(FORM_EXPIRED);
         index_page(&web, &posts, view, StatusCode::BAD_REQUEST)
     }
@@ -72,7 +74,9 @@ pub(crate) async fn explore(
     CurrentUser { web, .. }: CurrentUser,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let posts = web.state.blog.explore(query.page()).await?;
+    let Some(posts) = web.state.blog.explore(query.position()).await? else {
+        return web.not_found();
+    };
     let context = context! {
         title => "Explore",
         show_form => false,
@@ -93,7 +97,7 @@ pub(crate) async fn user(
     let profile = web
         .state
         .blog
-        .profile(&username, Some(viewer.id), query.page())
+        .profile(&username, Some(viewer.id), query.position())
         .await?;
     let Some(profile) = profile else {
         return web.not_found();

@@ -175,28 +175,56 @@ async fn unknown_users_get_the_404_page() {
 }
 
 #[tokio::test]
-async fn pages_of_posts_link_newer_and_older() {
+async fn pages_of_posts_link_newer_and_older_with_cursors() {
     let mut app = TestApp::new();
     app.signed_in("susan").await;
     for n in 0..(PER_PAGE * 2 + 1) {
         app.submit("/index", "/index", &[("post", &format!("post number {n}"))])
             .await;
     }
+    // Post number n has id n + 1.
     let first = app.get("/index").await.text();
     assert!(first.contains("post number 6") && !first.contains("post number 3"));
-    assert!(first.contains("href=\"/index?page=2\"") && first.contains("Older posts"));
+    assert!(first.contains("href=\"/index?before=5\"") && first.contains("Older posts"));
     assert!(!first.contains("Newer posts"));
     let second = app.get("/index?page=2").await.text();
-    assert!(second.contains("post number 3") && second.contains("href=\"/index?page=1\""));
-    assert!(second.contains("Newer posts") && second.contains("Older posts"));
+    assert!(second.contains("post number 3") && second.contains("href=\"/index?after=4\""));
+    assert!(second.contains("Newer posts") && second.contains("href=\"/index?before=2\""));
+    let older = app.get("/index?before=5").await.text();
+    assert_eq!(older, second, "the cursor link shows what ?page=2 shows");
+    let newer = app.get("/index?after=4").await.text();
+    let top = app.get("/index").await.text();
+    assert_eq!(newer, top, "back to a full first page");
     let last = app.get("/explore?page=3").await.text();
     assert!(last.contains("post number 0") && !last.contains("Older posts"));
-    assert!(last.contains("href=\"/explore?page=2\""));
+    assert!(last.contains("href=\"/explore?after=1\""));
     let profile = app.get("/user/susan?page=2").await.text();
-    assert!(profile.contains("href=\"/user/susan?page=3\""));
-    let junk = app.get("/index?page=abc").await;
+    assert!(profile.contains("href=\"/user/susan?before=2\""));
+    let junk = app.get("/index?page=abc&before=x").await;
     assert_eq!(junk.status, StatusCode::OK, "an unparsable page is page 1");
     assert!(junk.text().contains("post number 6"));
+}
+
+#[tokio::test]
+async fn past_the_end_is_empty_and_too_deep_a_page_number_is_404() {
+    let mut app = TestApp::new();
+    app.signed_in("susan").await;
+    app.submit("/index", "/index", &[("post", "only post")])
+        .await;
+    let past = app.get("/explore?page=50").await;
+    assert_eq!(past.status, StatusCode::OK, "the tutorial's empty page");
+    let past = past.text();
+    assert!(!past.contains("only post") && past.contains("href=\"/explore\""));
+    for path in [
+        "/index?page=100000",
+        "/explore?page=100000",
+        "/user/susan?page=100000",
+    ] {
+        assert_eq!(app.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let gone = app.get("/explore?before=999").await;
+    assert_eq!(gone.status, StatusCode::OK, "a cursor naming no post");
+    assert!(gone.text().contains("No posts yet."));
 }
 
 #[tokio::test]

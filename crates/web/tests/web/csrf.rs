@@ -3,10 +3,10 @@
 
 use crate::support::{PASSWORD, TestApp};
 use axum::http::StatusCode;
+use microblog_domain::Page;
 use microblog_domain::ports::{
-    MockOutbox, MockPasswordHasher, MockPostRepository, MockUserRepository,
+    MockOutbox, MockPasswordHasher, MockPostRepository, MockTimelineStore, MockUserRepository,
 };
-use microblog_domain::{Page, PageRequest};
 use std::sync::Arc;
 
 const EXPIRED: &str = "The form expired. Please try again.";
@@ -76,13 +76,17 @@ async fn logged_in_forms_without_a_valid_token_touch_nothing() {
     posts.expect_create().times(0);
     posts.expect_follow().times(0);
     posts.expect_unfollow().times(0);
-    posts.expect_timeline().returning(|_, page| {
-        Ok(Page::from_lookahead(
-            PageRequest::new(page.page(), page.per_page()),
-            vec![],
-        ))
-    });
-    let mut app = TestApp::build(|ports| ports.posts = Arc::new(posts), |_| {});
+    let mut timelines = MockTimelineStore::new();
+    timelines
+        .expect_home()
+        .returning(|_, page| Ok(Page::empty(page)));
+    let mut app = TestApp::build(
+        |ports| {
+            ports.posts = Arc::new(posts);
+            ports.timelines = Arc::new(timelines);
+        },
+        |_| {},
+    );
     app.signed_in("susan").await;
     let mut john = app.browser();
     john.signed_in("john").await;

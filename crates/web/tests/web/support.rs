@@ -67,6 +67,7 @@ impl TestApp {
         let mut chosen = Ports {
             users: world.users.clone(),
             posts: world.posts.clone(),
+            timelines: world.posts.clone(),
             hasher: Arc::new(Argon2Hasher::for_tests()),
             outbox: world.outbox.clone(),
         };

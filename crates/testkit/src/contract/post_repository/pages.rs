@@ -1,9 +1,10 @@
-//! Contract of timeline order and pagination, on `timeline`, `explore` and `by_author`.
+//! Contract of timeline order and pagination (numbered pages and cursors), on `timeline`,
+//! `explore` and `by_author`.
 
 use super::{ids, post};
 use crate::contract::user_repository::{T0, must, register};
 use microblog_domain::ports::{PostRepository, UserRepository};
-use microblog_domain::{Page, PageRequest, TimelinePost, UserId};
+use microblog_domain::{Page, PagePosition, PageRequest, PostId, TimelinePost, UserId};
 
 /// The three listings of one user's posts (who follows nobody, in a store with no one else).
 async fn listings(
@@ -113,8 +114,8 @@ pub async fn pages_end_exactly_where_the_posts_do(
             "{name}: page 2 is the last page"
         );
         assert_eq!(
-            (page.page, page.per_page),
-            (2, per_page),
+            (page.position, page.per_page),
+            (PagePosition::Number(2), per_page),
             "{name}: page says which it is"
         );
     }
@@ -125,4 +126,90 @@ pub async fn pages_end_exactly_where_the_posts_do(
             "{name}: past the end has no next page"
         );
     }
+}
+
+/// Following "Older posts" cursors from page 1 visits every post once, in order, and
+/// "Newer posts" cursors walk back page by page; a cursor naming no post gives an empty
+/// page.
+pub async fn cursors_walk_every_page_both_ways(
+    users: &dyn UserRepository,
+    posts: &dyn PostRepository,
+) {
+    let susan = register(users, "susan", "susan@example.com").await;
+    let at = |secs| T0 + time::Duration::seconds(secs);
+    let mut expected = Vec::new();
+    for n in 0..8 {
+        // Pairs share a second, so the id breaks the tie inside a cursor's key too.
+        expected.push(post(posts, susan.id, "walk", at(n / 2)).await.id.0);
+    }
+    expected.sort_by(|a, b| b.cmp(a));
+    let per_page = 3;
+    let first = listings(posts, susan.id, PageRequest::new(1, per_page)).await;
+    for (name, mut page) in first {
+        let mut pages = vec![ids(&page.items)];
+        while page.has_next {
+            let last = page.items.last().map(|item| item.post.id);
+            let last = last.unwrap_or_else(|| panic!("{name}: a page with a next is not empty"));
+            page = one_listing(posts, name, susan.id, PageRequest::before(last, per_page)).await;
+            assert!(
+                page.has_prev,
+                "{name}: a page older than a cursor has newer posts"
+            );
+            pages.push(ids(&page.items));
+        }
+        assert_eq!(
+            pages.concat(),
+            expected,
+            "{name}: older-posts cursors visit every post once, in order"
+        );
+        assert_eq!(pages.len(), 3, "{name}: 8 posts make 3 pages of 3");
+        let mut back = vec![ids(&page.items)];
+        while page.has_prev {
+            let top = page.items.first().map(|item| item.post.id);
+            let top = top.unwrap_or_else(|| panic!("{name}: a page with newer is not empty"));
+            page = one_listing(posts, name, susan.id, PageRequest::after(top, per_page)).await;
+            assert!(
+                page.has_next,
+                "{name}: a page newer than a cursor has older posts"
+            );
+            back.push(ids(&page.items));
+        }
+        back.reverse();
+        assert_eq!(
+            back.concat(),
+            expected[expected.len() - back.concat().len()..].to_vec(),
+            "{name}: newer-posts cursors walk back in order"
+        );
+        assert_eq!(
+            back.last(),
+            pages.last(),
+            "{name}: the walk back starts from the last page"
+        );
+        assert_eq!(
+            back[back.len() - 2],
+            pages[pages.len() - 2],
+            "{name}: one step newer is the page before"
+        );
+        let gone = PostId(expected[0] + 1_000);
+        let nowhere = one_listing(posts, name, susan.id, PageRequest::before(gone, per_page)).await;
+        assert!(
+            nowhere.items.is_empty() && !nowhere.has_next,
+            "{name}: a cursor naming no post gives an empty page"
+        );
+    }
+}
+
+/// The listing called `name` (as [`listings`] names them) at `request`.
+async fn one_listing(
+    posts: &dyn PostRepository,
+    name: &str,
+    user: UserId,
+    request: PageRequest,
+) -> Page<TimelinePost> {
+    let page = match name {
+        "timeline" => posts.timeline(user, request).await,
+        "explore" => posts.explore(request).await,
+        _ => posts.by_author(user, request).await,
+    };
+    must(page, name)
 }

@@ -1,7 +1,7 @@
 //! The whole `PostRepository` contract: every property, and a runner for them all.
 
 use super::{
-    by_author_lists_only_that_author, created_post_round_trips,
+    by_author_lists_only_that_author, created_post_round_trips, cursors_walk_every_page_both_ways,
     following_is_idempotent_and_counted, pages_end_exactly_where_the_posts_do,
     post_by_unknown_author_fails, timeline_shows_own_and_followed_posts_only,
     timelines_are_newest_first_with_id_tiebreak,
@@ -50,6 +50,7 @@ pub const PROPERTIES: &[Property] = &[
     property!(by_author_lists_only_that_author(users, posts)),
     property!(timelines_are_newest_first_with_id_tiebreak(users, posts)),
     property!(pages_end_exactly_where_the_posts_do(users, posts)),
+    property!(cursors_walk_every_page_both_ways(users, posts)),
 ];
 
 /// Runs every property: `on_fresh_store` gets each [`Property`] in turn and must

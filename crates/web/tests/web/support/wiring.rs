@@ -4,7 +4,7 @@
 use super::fakes::TextComposer;
 use microblog_domain::ports::LockoutRule;
 use microblog_domain::ports::{
-    Clock, Outbox, PasswordHasher, PostRepository, SystemClock, UserRepository,
+    Clock, Outbox, PasswordHasher, PostRepository, SystemClock, TimelineStore, UserRepository,
 };
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
@@ -22,6 +22,8 @@ use std::time::Duration;
 pub struct Ports {
     pub users: Arc<dyn UserRepository>,
     pub posts: Arc<dyn PostRepository>,
+    /// The home feeds `posts` writes (the same in-memory store unless a test swaps both).
+    pub timelines: Arc<dyn TimelineStore>,
     pub hasher: Arc<dyn PasswordHasher>,
     pub outbox: Arc<dyn Outbox>,
 }
@@ -80,6 +82,7 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
         blog: Blog::new(
             users.clone(),
             ports.posts.clone(),
+            ports.timelines.clone(),
             clock.clone(),
             wired.per_page,
         ),
