@@ -11,7 +11,9 @@
 //!   that look alike cannot both exist. It is `NULL` only for names that already looked like
 //!   an older user's when the column was added.
 //! - `mail_outbox.recipient` holds the recipients as a JSON array of strings
-//!   (`["a@example.com","b@example.com"]`): unambiguous whatever an address contains.
+//!   (`["a@example.com","b@example.com"]`): unambiguous whatever an address contains (for
+//!   a notice to a user, the address they had when it was asked for). `mail_outbox.payload` is the JSON of the
+//!   domain's `MailRequest` (never a token or a rendered reset link).
 
 pub use sea_orm_migration::prelude::*;
 
@@ -21,6 +23,7 @@ mod m20261123_000003_create_followers;
 mod m20261123_000004_create_mail_outbox;
 mod m20261125_000001_create_sign_in_attempts;
 mod m20261201_000001_add_username_skeleton;
+mod m20261203_100000_outbox_stores_requests;
 
 /// Applies and rolls back Microblog's migrations, in order.
 pub struct Migrator;
@@ -35,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_mail_outbox::Migration),
             Box::new(m20261125_000001_create_sign_in_attempts::Migration),
             Box::new(m20261201_000001_add_username_skeleton::Migration),
+            Box::new(m20261203_100000_outbox_stores_requests::Migration),
         ]
     }
 }

@@ -4,7 +4,6 @@
 //! `MockOutbox`, `MockMailer`, `MockEmailComposer`, `MockPasswordHasher` and `MockClock`
 //! (and `MockSignInAttempts`).
 
-mod background;
 mod clock;
 mod composer;
 mod mailer;
@@ -14,7 +13,6 @@ mod posts;
 mod sign_in_attempts;
 mod users;
 
-pub use background::{BackgroundTasks, Task};
 pub use clock::{Clock, SystemClock};
 pub use composer::{ComposeError, EmailComposer};
 pub use mailer::{MailError, Mailer};

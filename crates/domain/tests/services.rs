@@ -6,6 +6,7 @@ mod services {
     mod blog;
     mod dispatcher;
     mod lockout;
+    mod preparer;
     mod reset;
     mod support;
 }

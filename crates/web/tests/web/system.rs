@@ -95,9 +95,8 @@ async fn a_non_form_body_gets_a_friendly_page() {
 async fn alerts_sent(app: &TestApp) -> Vec<microblog_domain::Email> {
     for _ in 0..100 {
         let alerts: Vec<_> = app
-            .world
-            .outbox
-            .emails()
+            .sent_emails()
+            .await
             .into_iter()
             .filter(|e| e.kind == EmailKind::ServerError)
             .collect();
