@@ -84,7 +84,8 @@ impl TestApp {
             per_page: PER_PAGE,
         };
         let services = wiring::services(&chosen, &wired, &secret);
-        let dispatcher = wiring::dispatcher(&chosen, world.mailer.clone(), &secret);
+        let dispatcher =
+            wiring::dispatcher(&chosen, world.outbox.clone(), world.mailer.clone(), &secret);
         let router = app(services, web_config).expect("templates load");
         Self {
             router,

@@ -39,9 +39,15 @@ fn tokens(secret: &SecretKey) -> ResetTokens {
     ResetTokens::new(secret, Duration::from_secs(600))
 }
 
-/// The mail dispatcher over the chosen outbox, rendering with the plain-text composer and
-/// delivering to `mailer`; tests drain it when they want the mail sent.
-pub fn dispatcher(ports: &Ports, mailer: Arc<dyn Mailer>, secret: &SecretKey) -> MailDispatcher {
+/// The mail dispatcher over `outbox` (the in-memory one, even when a test swaps the
+/// services' outbox to make it fail), rendering with the plain-text composer and delivering
+/// to `mailer`; tests drain it when they want the mail sent.
+pub fn dispatcher(
+    ports: &Ports,
+    outbox: Arc<dyn Outbox>,
+    mailer: Arc<dyn Mailer>,
+    secret: &SecretKey,
+) -> MailDispatcher {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let preparer = MailPreparer::new(
         ports.users.clone(),
@@ -53,7 +59,7 @@ pub fn dispatcher(ports: &Ports, mailer: Arc<dyn Mailer>, secret: &SecretKey) ->
         Duration::from_secs(24 * 3600),
     );
     MailDispatcher::new(
-        ports.outbox.clone(),
+        outbox,
         mailer,
         preparer,
         clock,
