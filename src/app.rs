@@ -2,15 +2,15 @@
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
-use crate::tasks::TrackedTasks;
 use anyhow::Context as _;
 use microblog_crypto::Argon2Hasher;
 use microblog_domain::ResetTokens;
 use microblog_domain::ports::{Clock, EmailComposer, Mailer, Outbox, SystemClock, UserRepository};
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, DispatcherConfig, ForgotPassword, MailDispatcher, MailQueue, OutboxSignal,
-    PasswordReset, Profile, RebuildTimelines, Registration, ResetPolicy, Sessions, SignIn,
+    Alerts, Blog, DispatcherConfig, ForgotPassword, MailDispatcher, MailPreparer, MailQueue,
+    OutboxRetention, OutboxSignal, PasswordReset, Profile, RebuildTimelines, Registration,
+    ResetPolicy, Sessions, SignIn,
 };
 use microblog_domain::values::SecretKey;
 use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpMailer};
@@ -21,14 +21,26 @@ use tokio_util::sync::CancellationToken;
 
 /// `last_seen` is written at most once per this interval.
 const LAST_SEEN_INTERVAL: Duration = Duration::from_secs(60);
+/// How often finished outbox entries older than `OUTBOX_RETENTION` are looked for.
+const PURGE_INTERVAL: Duration = Duration::from_secs(600);
 
 /// Everything built from the configuration.
 struct Core {
     services: microblog_web::Services,
-    /// The services' background work, awaited on shutdown.
-    tasks: TrackedTasks,
     dispatcher: MailDispatcher,
+    retention: OutboxRetention,
     mailer_description: String,
+}
+
+impl Core {
+    /// Starts the dispatcher and the outbox purge; they run until `shutdown`.
+    fn start_mail_work(&self, shutdown: &CancellationToken) -> tokio::task::JoinHandle<()> {
+        let dispatcher = tokio::spawn(self.dispatcher.clone().run(shutdown.clone()));
+        let retention = tokio::spawn(self.retention.clone().run(shutdown.clone()));
+        tokio::spawn(async move {
+            let _ = tokio::join!(dispatcher, retention);
+        })
+    }
 }
 
 async fn connect(config: &Config) -> anyhow::Result<Database> {
@@ -89,15 +101,18 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
     let users: Arc<dyn UserRepository> = Arc::new(database.users());
     let hasher = Arc::new(Argon2Hasher::owasp(config.hash_limits));
     let signal = OutboxSignal::default();
-    let mail = MailQueue::new(
-        Arc::clone(&outbox),
-        composer,
-        Arc::clone(&clock),
-        signal.clone(),
-    );
+    let mail = MailQueue::new(Arc::clone(&outbox), Arc::clone(&clock), signal.clone());
     let tokens = ResetTokens::new(secret, config.reset_token_ttl);
-    let tasks = TrackedTasks::default();
     let (mailer, mailer_description) = mailer(config)?;
+    let preparer = MailPreparer::new(
+        users.clone(),
+        composer,
+        ResetPolicy {
+            tokens: tokens.clone(),
+            throttle: config.reset_request_throttle,
+        },
+        config.mail_intent_max_age,
+    );
     let services = microblog_web::Services {
         registration: Registration::new(users.clone(), hasher.clone(), Arc::clone(&clock)),
         sign_in: SignIn::new(
@@ -111,16 +126,7 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
             mail.clone(),
         ),
         sessions: Sessions::new(users.clone(), Arc::clone(&clock), LAST_SEEN_INTERVAL),
-        forgot_password: ForgotPassword::new(
-            users.clone(),
-            Arc::clone(&clock),
-            mail.clone(),
-            Arc::new(tasks.clone()),
-            ResetPolicy {
-                tokens: tokens.clone(),
-                throttle: config.reset_request_throttle,
-            },
-        ),
+        forgot_password: ForgotPassword::new(mail.clone()),
         password_reset: PasswordReset::new(
             users.clone(),
             hasher,
@@ -143,11 +149,17 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
         lease: config.outbox_lease,
         ..DispatcherConfig::default()
     };
-    let dispatcher = MailDispatcher::new(outbox, mailer, clock, dispatching, signal);
+    let retention = OutboxRetention::new(
+        Arc::clone(&outbox),
+        Arc::clone(&clock),
+        config.outbox_retention,
+        PURGE_INTERVAL,
+    );
+    let dispatcher = MailDispatcher::new(outbox, mailer, preparer, clock, dispatching, signal);
     Ok(Core {
         services,
-        tasks,
         dispatcher,
+        retention,
         mailer_description,
     })
 }
@@ -158,8 +170,7 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let secret = secret_key(&config);
     let core = core(&config, &database, &secret)?;
     let shutdown = CancellationToken::new();
-    let dispatcher =
-        (!args.no_dispatcher).then(|| tokio::spawn(core.dispatcher.clone().run(shutdown.clone())));
+    let mail_work = (!args.no_dispatcher).then(|| core.start_mail_work(&shutdown));
     let web = microblog_web::WebConfig {
         secret_key: secret,
         base_url: config.base_url.clone(),
@@ -185,13 +196,10 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the web server failed")?;
-    tracing::info!(
-        "stopped accepting requests; letting queued work and the mail dispatcher finish"
-    );
-    core.tasks.finish().await;
+    tracing::info!("stopped accepting requests; letting the mail dispatcher finish");
     shutdown.cancel();
-    if let Some(dispatcher) = dispatcher {
-        let _ = tokio::time::timeout(Duration::from_secs(60), dispatcher).await;
+    if let Some(mail_work) = mail_work {
+        let _ = tokio::time::timeout(Duration::from_secs(60), mail_work).await;
     }
     tracing::info!("shut down cleanly");
     Ok(())
@@ -239,7 +247,7 @@ pub async fn dispatch(config: Config) -> anyhow::Result<()> {
     let core = core(&config, &database, &secret)?;
     tracing::info!(mail = %core.mailer_description, "mail dispatcher only (no web)");
     let shutdown = CancellationToken::new();
-    let running = tokio::spawn(core.dispatcher.run(shutdown.clone()));
+    let running = core.start_mail_work(&shutdown);
     shutdown_signal().await;
     shutdown.cancel();
     running.await.context("the dispatcher task failed")?;

@@ -56,6 +56,10 @@ pub struct Config {
     pub hash_limits: HashLimits,
     /// How long a dispatcher owns a claimed outbox entry before another may take it.
     pub outbox_lease: Duration,
+    /// A mail request older than this is not sent (`MAIL_INTENT_MAX_AGE`); it becomes dead.
+    pub mail_intent_max_age: Duration,
+    /// Sent and dropped outbox entries are deleted this long after they finished.
+    pub outbox_retention: Duration,
     pub rate_limit_per_minute: u32,
     pub trust_forwarded_for: bool,
     pub log_json: bool,
@@ -130,6 +134,12 @@ impl Config {
             },
             hash_limits: parse_hash_limits(source)?,
             outbox_lease: Duration::from_secs(number(source, "OUTBOX_LEASE", 60, 3, 3600)?.into()),
+            mail_intent_max_age: Duration::from_secs(
+                number(source, "MAIL_INTENT_MAX_AGE", 86_400, 60, 30 * 86_400)?.into(),
+            ),
+            outbox_retention: Duration::from_secs(
+                number(source, "OUTBOX_RETENTION", 7 * 86_400, 60, 365 * 86_400)?.into(),
+            ),
             rate_limit_per_minute: number(source, "RATE_LIMIT_PER_MINUTE", 20, 1, 100_000)?,
             trust_forwarded_for: flag(source, "TRUST_FORWARDED_FOR")?,
             login_lockout: parse_login_lockout(source)?,

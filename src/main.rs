@@ -3,7 +3,6 @@
 mod app;
 mod cli;
 mod config;
-mod tasks;
 mod telemetry;
 
 use clap::Parser;

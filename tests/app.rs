@@ -6,6 +6,7 @@ mod app {
     mod cluster;
     mod harness;
     mod hostile_load;
+    mod links_at_send_time;
     mod lockout;
     mod mail_outage;
     mod operations;

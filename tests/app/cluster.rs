@@ -221,3 +221,106 @@ async fn a_session_from_one_instance_works_on_another_and_a_reset_on_either_ends
         "the reset through B logged the session out on A"
     );
 }
+
+/// Posts one reset request per user to alternating instances, 16 at a time, counting
+/// progress in `done`; returns the users whose request was answered with the redirect.
+async fn request_resets_noting_answers(
+    bases: Vec<String>,
+    users: std::ops::Range<usize>,
+    done: Arc<std::sync::atomic::AtomicUsize>,
+) -> Vec<usize> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut forms = Vec::new();
+    for base in &bases {
+        forms.push(reset_form(base).await);
+    }
+    let forms = Arc::new(forms);
+    let permits = Arc::new(tokio::sync::Semaphore::new(16));
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in users {
+        let which = i % bases.len();
+        let (client, forms, permits) = (client.clone(), Arc::clone(&forms), Arc::clone(&permits));
+        let done = Arc::clone(&done);
+        let url = format!("{}/reset_password_request", bases[which]);
+        tasks.spawn(async move {
+            let _permit = permits.acquire().await.unwrap();
+            let (cookie, token) = &forms[which];
+            let answer = client
+                .post(url)
+                .header("cookie", cookie)
+                .form(&[
+                    ("csrf_token", token.as_str()),
+                    ("email", address(i).as_str()),
+                ])
+                .send()
+                .await;
+            done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            // A request the killed instance never answered promised nothing.
+            answer
+                .is_ok_and(|answer| location(&answer) == "/login")
+                .then_some(i)
+        });
+    }
+    let mut answered = Vec::new();
+    while let Some(outcome) = tasks.join_next().await {
+        answered.extend(outcome.unwrap());
+    }
+    answered
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_reset_request_answered_while_an_instance_is_killed_is_delivered() {
+    let Some(mut app) = TestApp::spawn_with(Backend::Postgres, &[("OUTBOX_LEASE", "3")]).await
+    else {
+        eprintln!("skipped: TEST_DATABASE_URL is not set");
+        return;
+    };
+    const USERS: usize = 400;
+    seed_users(&app.database.connect().await, USERS).await;
+    let survivor = app.start_instance(&[]).await;
+    let bases = vec![
+        format!("http://{}", app.address),
+        format!("http://{}", survivor.address),
+    ];
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let flood = tokio::spawn(request_resets_noting_answers(
+        bases,
+        0..USERS,
+        Arc::clone(&done),
+    ));
+    while done.load(std::sync::atomic::Ordering::SeqCst) < USERS / 3 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    app.stop_server().await; // SIGKILL, while requests still flow to both
+    let answered = flood.await.unwrap();
+    app.address = survivor.address.clone();
+    assert!(
+        answered.len() >= USERS / 2 && answered.len() < USERS,
+        "the killed instance answered some requests and then none: {} answered",
+        answered.len()
+    );
+
+    app.sink
+        .wait_for_total(answered.len() as u64, Duration::from_secs(120))
+        .await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let counts = deliveries(&app);
+    let lost: Vec<_> = answered
+        .iter()
+        .filter(|i| !counts.contains_key(&address(**i)))
+        .collect();
+    eprintln!(
+        "SIGKILL under traffic: {} of {USERS} requests answered, {} lost",
+        answered.len(),
+        lost.len()
+    );
+    assert!(
+        lost.is_empty(),
+        "every request answered with a redirect is delivered; lost: {lost:?}\n{}",
+        app.logs()
+    );
+}

@@ -3,6 +3,11 @@
 
 use super::harness::{Backend, TestApp, form_fields, is_redirect, link_path, location};
 
+/// Where a dead link sends the browser: the form that mails a new one.
+const REQUEST_FORM: &str = "/reset_password_request";
+const USED: &str = "This reset link has already been used.";
+const EXPIRED: &str = "This reset link has expired.";
+
 #[tokio::test]
 async fn a_link_works_only_once() {
     let app = TestApp::spawn().await;
@@ -15,9 +20,12 @@ async fn a_link_works_only_once() {
         .reset_with_link(&browser, &link, "first new password", "first new password")
         .await;
     assert_eq!(location(&first), "/login");
-    let again = app.get(&app.browser(), &link_path(&link)).await;
+    let later = app.browser();
+    let again = app.get(&later, &link_path(&link)).await;
     assert!(is_redirect(&again));
-    assert_eq!(location(&again), "/index", "a used link shows no form");
+    assert_eq!(location(&again), REQUEST_FORM, "a used link shows no form");
+    let page = app.page(&later, REQUEST_FORM).await;
+    assert!(page.contains(USED), "it says why, and offers a new link");
 }
 
 #[tokio::test]
@@ -38,8 +46,14 @@ async fn an_older_link_dies_when_a_newer_one_is_used() {
         .reset_with_link(&browser, &newer, "newest password!", "newest password!")
         .await;
     assert_eq!(location(&done), "/login");
-    let stale = app.get(&app.browser(), &link_path(&older)).await;
-    assert_eq!(location(&stale), "/index", "the older link shows no form");
+    let later = app.browser();
+    let stale = app.get(&later, &link_path(&older)).await;
+    assert_eq!(
+        location(&stale),
+        REQUEST_FORM,
+        "the older link shows no form"
+    );
+    assert!(app.page(&later, REQUEST_FORM).await.contains(USED));
 }
 
 #[tokio::test]
@@ -74,7 +88,7 @@ async fn a_link_held_open_in_another_browser_dies_when_the_first_uses_it() {
         .send()
         .await
         .unwrap();
-    assert_eq!(location(&late), "/index", "the held token is dead");
+    assert_eq!(location(&late), REQUEST_FORM, "the held token is dead");
     assert!(
         is_redirect(&app.get(&slow, "/reset_password").await),
         "no form any more"
@@ -94,7 +108,8 @@ async fn an_expired_link_is_refused() {
     let link = app.reset_link("susan@example.com", 1).await;
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     let opened = app.get(&browser, &link_path(&link)).await;
-    assert_eq!(location(&opened), "/index", "expired: no form");
+    assert_eq!(location(&opened), REQUEST_FORM, "expired: no form");
+    assert!(app.page(&browser, REQUEST_FORM).await.contains(EXPIRED));
 }
 
 #[tokio::test]

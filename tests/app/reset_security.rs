@@ -52,7 +52,16 @@ async fn garbage_tampered_unsigned_and_foreign_tokens_show_no_form() {
         let response = app
             .get(&browser, &format!("/reset_password/{forged}"))
             .await;
-        assert_eq!(location(&response), "/index", "{forged:.40}");
+        assert_eq!(
+            location(&response),
+            "/reset_password_request",
+            "{forged:.40}"
+        );
+        let explained = app.page(&browser, "/reset_password_request").await;
+        assert!(
+            explained.contains("This reset link is invalid."),
+            "{forged:.40}"
+        );
         let form = app.get(&browser, "/reset_password").await;
         assert_ne!(form.status(), 200, "no form after {forged:.40}");
     }

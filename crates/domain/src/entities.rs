@@ -8,7 +8,10 @@ use crate::values::{AboutMe, EmailAddress, PasswordHash, PostBody, Username};
 use time::OffsetDateTime;
 
 /// A user's database identity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct UserId(pub i64);
 
 /// A post's database identity.

@@ -6,6 +6,7 @@
 
 pub mod email;
 pub mod entities;
+pub mod mail_request;
 pub mod ports;
 pub mod reset_token;
 pub mod services;
@@ -16,6 +17,7 @@ pub use entities::{
     FollowCounts, NewUser, Page, PagePosition, PageRequest, Post, PostId, TimelinePost, User,
     UserId,
 };
+pub use mail_request::{Addressee, MailRequest};
 pub use reset_token::{ResetClaims, ResetToken, ResetTokenError, ResetTokens};
 pub use values::{
     AboutMe, AboutMeError, EmailAddress, EmailAddressError, Password, PasswordError, PasswordHash,

@@ -4,7 +4,6 @@
 //! `MockOutbox`, `MockMailer`, `MockEmailComposer`, `MockPasswordHasher` and `MockClock`
 //! (and `MockSignInAttempts`, `MockTimelineStore`).
 
-mod background;
 mod clock;
 mod composer;
 mod mailer;
@@ -15,7 +14,6 @@ mod sign_in_attempts;
 mod timelines;
 mod users;
 
-pub use background::{BackgroundTasks, Task};
 pub use clock::{Clock, SystemClock};
 pub use composer::{ComposeError, EmailComposer};
 pub use mailer::{MailError, Mailer};

@@ -6,6 +6,7 @@ mod services {
     mod blog;
     mod dispatcher;
     mod lockout;
+    mod preparer;
     mod rebuild;
     mod reset;
     mod support;

@@ -1,21 +1,40 @@
-//! `ConsoleMailer`: "sends" by logging, for when `MAIL_SERVER` is unset (development).
+//! `ConsoleMailer`: "sends" by printing, for when `MAIL_SERVER` is unset (development).
 
 use async_trait::async_trait;
 use microblog_domain::Email;
 use microblog_domain::ports::{MailError, Mailer};
+use std::io::Write;
+use std::sync::{Arc, Mutex, PoisonError};
 
-/// Logs every email at INFO — From, To, Subject and the whole text part, so a reset link can
-/// be followed straight from the terminal. Never fails.
-#[derive(Clone, Debug)]
+/// Prints every email to standard output — From, To, Subject and the whole text part, so a
+/// reset link can be followed straight from the terminal — and logs at INFO only that it
+/// did (kind and recipient count): the link is printed, never part of a log record, so no
+/// log line at INFO or above carries a token to a log collector. Never fails.
+#[derive(Clone)]
 pub struct ConsoleMailer {
     sender: String,
+    output: Arc<Mutex<Box<dyn Write + Send>>>,
+}
+
+impl std::fmt::Debug for ConsoleMailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsoleMailer")
+            .field("sender", &self.sender)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConsoleMailer {
-    /// A console mailer that shows `sender` as the From.
+    /// A console mailer that shows `sender` as the From, printing to standard output.
     pub fn new(sender: impl Into<String>) -> Self {
+        Self::printing_to(sender, std::io::stdout())
+    }
+
+    /// A console mailer printing to `output` (tests read it back).
+    pub fn printing_to(sender: impl Into<String>, output: impl Write + Send + 'static) -> Self {
         Self {
             sender: sender.into(),
+            output: Arc::new(Mutex::new(Box::new(output))),
         }
     }
 }
@@ -23,10 +42,20 @@ impl ConsoleMailer {
 #[async_trait]
 impl Mailer for ConsoleMailer {
     async fn send(&self, email: &Email) -> Result<(), MailError> {
+        let shown = format_email(&self.sender, email);
+        {
+            let mut output = self.output.lock().unwrap_or_else(PoisonError::into_inner);
+            // A console that cannot be written to loses the development copy only.
+            let _ = writeln!(
+                output,
+                "---- email not sent (MAIL_SERVER is unset), here it is:\n{shown}\n----"
+            );
+            let _ = output.flush();
+        }
         tracing::info!(
             kind = email.kind.as_str(),
-            "email not sent (MAIL_SERVER is unset), here it is:\n{}",
-            format_email(&self.sender, email)
+            recipients = email.to.len(),
+            "email printed to the console (MAIL_SERVER is unset)"
         );
         Ok(())
     }

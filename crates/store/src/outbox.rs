@@ -1,8 +1,10 @@
 //! `SeaOrmOutbox`: the `Outbox` port on the `mail_outbox` table.
 //!
+//! Each row is a `MailRequest` (JSON in `payload`), never a rendered message or a token.
 //! States: `queued` (due at `next_attempt_at`) → `sending` (leased until `locked_until`) →
-//! `sent`, or back to `queued` by [`Outbox::reschedule`], or `dead`. `sent` and `dead` are
-//! final: a late `reschedule` from a dispatcher whose lease ran out never revives them.
+//! `sent`, or back to `queued` by [`Outbox::reschedule`], or `dropped`, or `dead`. `sent`,
+//! `dropped` and `dead` are final: a late `reschedule` from a dispatcher whose lease ran out
+//! never revives them. `sent` and `dropped` rows are deleted by [`Outbox::purge_finished`].
 //!
 //! Every write about a leased entry is fenced by its [`Lease`]: one `UPDATE ... WHERE id = ?
 //! AND status = 'sending' AND attempts = <generation>`, whose row count says whether the
@@ -12,11 +14,11 @@
 
 mod claim;
 
-use crate::entities::mail_outbox::{self, DEAD, QUEUED, SENDING, SENT};
+use crate::entities::mail_outbox::{self, DEAD, DROPPED, QUEUED, SENDING, SENT};
 use crate::timestamp::to_micros;
 use crate::write_gate::WriteGate;
 use async_trait::async_trait;
-use microblog_domain::Email;
+use microblog_domain::MailRequest;
 use microblog_domain::ports::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
@@ -35,6 +37,7 @@ pub struct OutboxCounts {
     pub queued: u64,
     pub sending: u64,
     pub sent: u64,
+    pub dropped: u64,
     pub dead: u64,
 }
 
@@ -53,17 +56,20 @@ impl SeaOrmOutbox {
 
 #[async_trait]
 impl Outbox for SeaOrmOutbox {
-    async fn enqueue(&self, email: &Email, now: OffsetDateTime) -> Result<OutboxId, OutboxError> {
+    async fn enqueue(
+        &self,
+        request: &MailRequest,
+        now: OffsetDateTime,
+    ) -> Result<OutboxId, OutboxError> {
+        let recipients = serde_json::to_string(&recipients(request)).map_err(OutboxError::new)?;
+        let payload = serde_json::to_string(request).map_err(OutboxError::new)?;
         let _turn = self.writes.turn().await;
         let now = to_micros(now);
-        let recipients = serde_json::to_string(&email.to).map_err(OutboxError::new)?;
         let row = mail_outbox::ActiveModel {
             id: NotSet,
-            kind: Set(email.kind.as_str().to_owned()),
+            kind: Set(request.kind().as_str().to_owned()),
             recipient: Set(recipients),
-            subject: Set(email.subject.clone()),
-            text_body: Set(email.text_body.clone()),
-            html_body: Set(email.html_body.clone()),
+            payload: Set(payload),
             status: Set(QUEUED.to_owned()),
             attempts: Set(0),
             next_attempt_at: Set(now),
@@ -146,6 +152,50 @@ impl Outbox for SeaOrmOutbox {
         let _turn = self.writes.turn().await;
         fenced(&self.conn, lease, dead(error)).await
     }
+
+    async fn mark_dropped(
+        &self,
+        lease: Lease,
+        now: OffsetDateTime,
+        reason: &str,
+    ) -> Result<LeaseState, OutboxError> {
+        let _turn = self.writes.turn().await;
+        fenced(
+            &self.conn,
+            lease,
+            [
+                (mail_outbox::Column::Status, Expr::value(DROPPED)),
+                (mail_outbox::Column::SentAt, Expr::value(to_micros(now))),
+                (mail_outbox::Column::LockedUntil, Expr::value(None::<i64>)),
+                (mail_outbox::Column::LastError, Expr::value(bounded(reason))),
+            ],
+        )
+        .await
+    }
+
+    async fn purge_finished(&self, before: OffsetDateTime) -> Result<u64, OutboxError> {
+        let _turn = self.writes.turn().await;
+        let result = mail_outbox::Entity::delete_many()
+            .filter(mail_outbox::Column::Status.is_in([SENT, DROPPED]))
+            .filter(mail_outbox::Column::SentAt.lt(to_micros(before)))
+            .exec(&self.conn)
+            .await
+            .map_err(OutboxError::new)?;
+        Ok(result.rows_affected)
+    }
+}
+
+/// Who a request is for, as operators read the `recipient` column.
+fn recipients(request: &MailRequest) -> Vec<String> {
+    match request {
+        MailRequest::ResetPassword { address } => vec![address.clone()],
+        MailRequest::PasswordChanged { to, .. } | MailRequest::SignInLocked { to, .. } => {
+            vec![to.address.clone()]
+        }
+        MailRequest::ServerError { to, .. }
+        | MailRequest::Test { to, .. }
+        | MailRequest::Composed { to, .. } => to.clone(),
+    }
 }
 
 /// Applies `changes` to the entry only while `lease` holds it; says whether it did.
@@ -217,6 +267,7 @@ pub(crate) async fn counts(conn: &DatabaseConnection) -> Result<OutboxCounts, Db
             QUEUED => counts.queued = n,
             SENDING => counts.sending = n,
             SENT => counts.sent = n,
+            DROPPED => counts.dropped = n,
             DEAD => counts.dead = n,
             _ => {}
         }

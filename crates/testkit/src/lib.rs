@@ -1,5 +1,5 @@
 //! Microblog's test kit: a real SMTP sink, a recording mailer, the port mocks, in-memory
-//! storage adapters, a spawner for the server process, background tasks for tests, and
+//! storage adapters, a spawner for the server process, and
 //! contract suites that any adapter of the domain's ports can run to
 //! prove itself correct.
 
@@ -9,7 +9,6 @@ pub mod ports;
 pub mod recording_mailer;
 pub mod server_process;
 pub mod smtp_sink;
-pub mod tasks;
 
 pub use in_memory::InMemorySignInAttempts;
 pub use in_memory::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};

@@ -23,7 +23,6 @@ use fakes::SwitchableReadiness;
 use microblog_crypto::Argon2Hasher;
 use microblog_domain::ports::{PasswordHasher, PostRepository, UserRepository};
 use microblog_domain::{AboutMe, EmailAddress, NewUser, Password, PostBody, SecretKey, Username};
-use microblog_testkit::tasks::TestTasks;
 use microblog_testkit::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};
 use microblog_web::{WebConfig, app};
 use std::net::SocketAddr;
@@ -53,7 +52,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         alerts_outbox: outbox,
         readiness: Arc::new(SwitchableReadiness::default()),
         per_page: 5,
-        tasks: TestTasks::default(),
     };
     let services = wiring::services(&ports, &wired, &secret);
     let mut config = WebConfig::new(secret);

@@ -4,7 +4,7 @@
 use super::paced::{self, PacedResult};
 use super::process::Process;
 use super::seed;
-use microblog_domain::{Email, EmailKind};
+use microblog_domain::MailRequest;
 use microblog_store::testing::TestDatabase;
 use microblog_testkit::smtp_sink::SmtpSink;
 use std::path::Path;
@@ -96,14 +96,11 @@ pub async fn throughput(
         tasks.spawn(async move {
             use microblog_domain::ports::Outbox as _;
             for i in (worker..count).step_by(8) {
-                let email = Email {
-                    kind: EmailKind::Test,
+                let request = MailRequest::Test {
                     to: vec![format!("reader{i}@bench.example")],
-                    subject: format!("Throughput test {i}"),
-                    text_body: "A message from the benchmark.".into(),
-                    html_body: "<p>A message from the benchmark.</p>".into(),
+                    sent_at: OffsetDateTime::now_utc(),
                 };
-                outbox.enqueue(&email, OffsetDateTime::now_utc()).await?;
+                outbox.enqueue(&request, OffsetDateTime::now_utc()).await?;
             }
             anyhow::Ok(())
         });

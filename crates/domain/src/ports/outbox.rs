@@ -1,6 +1,7 @@
-//! `Outbox`: the durable mail queue. Mail is enqueued in the request, sent in the background.
+//! `Outbox`: the durable mail queue. Requests for mail are stored in the request that makes
+//! them; the dispatcher renders and sends them in the background.
 
-use crate::email::Email;
+use crate::mail_request::MailRequest;
 use async_trait::async_trait;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -25,9 +26,12 @@ pub struct Lease {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxEntry {
     pub id: OutboxId,
-    pub email: Email,
+    pub request: MailRequest,
     /// Delivery attempts so far, counting the one this lease is for.
     pub attempts: u32,
+    /// When the request was enqueued (to the microsecond the store keeps, at least to the
+    /// second): requests too old to honour are not sent.
+    pub queued_at: OffsetDateTime,
 }
 
 impl OutboxEntry {
@@ -61,17 +65,24 @@ impl OutboxError {
     }
 }
 
-/// A durable queue of composed emails. Entries move `queued → sending → sent`, back to
-/// `queued` on a transient failure, or to `dead`; they are never deleted unsent.
+/// A durable queue of mail requests ([`MailRequest`]: never a token, never a rendered body).
+/// Entries move `queued → sending → sent`, back to `queued` on a transient failure, to
+/// `dropped` when the request no longer applies, or to `dead`. Unsent entries are never
+/// deleted; finished ones (`sent`, `dropped`) are purged after the retention period.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait Outbox: Send + Sync {
-    /// Stores `email` as due at `now`. When this returns `Ok` the email survives a crash.
+    /// Stores `request` as due at `now` (its `queued_at`). When this returns `Ok` the request
+    /// survives a crash. One insert, whatever the request: its cost says nothing about it.
     ///
     /// # Errors
     /// [`OutboxError`] when it could not be stored durably; the caller must then assume
     /// nothing was queued.
-    async fn enqueue(&self, email: &Email, now: OffsetDateTime) -> Result<OutboxId, OutboxError>;
+    async fn enqueue(
+        &self,
+        request: &MailRequest,
+        now: OffsetDateTime,
+    ) -> Result<OutboxId, OutboxError>;
 
     /// Leases up to `limit` entries that are due at `now` (queued with `next_attempt_at <=
     /// now`, or `sending` with a lease that ran out before `now`), oldest first: marks them
@@ -121,4 +132,24 @@ pub trait Outbox: Send + Sync {
     /// # Errors
     /// [`OutboxError`] when the storage fails.
     async fn mark_dead(&self, lease: Lease, error: &str) -> Result<LeaseState, OutboxError>;
+
+    /// Finishes a leased entry without sending it, because the request no longer applies
+    /// (unknown address, throttled, account deleted or its address changed), recording
+    /// `reason` and `now` as its finishing time. Like `sent`, `dropped` is final.
+    ///
+    /// # Errors
+    /// [`OutboxError`] when the storage fails.
+    async fn mark_dropped(
+        &self,
+        lease: Lease,
+        now: OffsetDateTime,
+        reason: &str,
+    ) -> Result<LeaseState, OutboxError>;
+
+    /// Deletes every `sent` or `dropped` entry finished before `before`; returns how many.
+    /// Queued, leased and dead entries are never deleted.
+    ///
+    /// # Errors
+    /// [`OutboxError`] when the storage fails; then nothing, or only some, were deleted.
+    async fn purge_finished(&self, before: OffsetDateTime) -> Result<u64, OutboxError>;
 }

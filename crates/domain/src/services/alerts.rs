@@ -1,7 +1,7 @@
 //! `Alerts`: the "Microblog Failure" email to the administrators, throttled per error kind.
 
 use super::MailQueue;
-use crate::email::EmailIntent;
+use crate::mail_request::MailRequest;
 use crate::ports::Clock;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -59,13 +59,14 @@ impl Alerts {
             }
             last_sent.insert(report.kind.clone(), now);
         }
-        let intent = EmailIntent::ServerError {
+        let request = MailRequest::ServerError {
+            to: self.admins.clone(),
             request_line: report.request_line,
             request_id: report.request_id,
             error_chain: report.error_chain,
             occurred_at: now,
         };
-        match self.mail.queue(self.admins.clone(), &intent).await {
+        match self.mail.queue(&request).await {
             Ok(()) => true,
             Err(error) => {
                 tracing::error!(%error, "could not queue the failure email to ADMINS");

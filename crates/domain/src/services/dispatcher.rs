@@ -1,5 +1,7 @@
 //! `MailDispatcher`: moves mail from the outbox to the mailer, with retries and backoff.
+//! Each request is rendered (its link minted) by the [`MailPreparer`] just before it is sent.
 
+use super::mail_preparer::{MailPreparer, Prepared};
 use crate::ports::{Clock, Lease, LeaseState, MailError, Mailer, Outbox, OutboxEntry, OutboxError};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -70,6 +72,9 @@ pub struct DispatchReport {
     pub sent: usize,
     pub retried: usize,
     pub dead: usize,
+    /// Requests that no longer applied (unknown address, throttled, account gone or
+    /// readdressed): finished unsent.
+    pub dropped: usize,
     /// Entries whose lease another dispatcher had taken over: not sent, or sent but not
     /// recorded here (the new holder records them).
     pub lost: usize,
@@ -80,6 +85,7 @@ pub struct DispatchReport {
 pub struct MailDispatcher {
     outbox: Arc<dyn Outbox>,
     mailer: Arc<dyn Mailer>,
+    preparer: MailPreparer,
     clock: Arc<dyn Clock>,
     config: DispatcherConfig,
     signal: OutboxSignal,
@@ -89,7 +95,18 @@ enum Outcome {
     Sent,
     Retried,
     Dead,
+    Dropped,
     Lost,
+}
+
+/// What happened to one entry before its outcome is recorded.
+enum Delivery {
+    /// It was rendered and handed to the mailer (or rendering failed, as a transient error).
+    Attempted(Result<(), MailError>),
+    /// The request no longer applied.
+    Dropped(&'static str),
+    /// The request cannot be honoured.
+    Refused(String),
 }
 
 /// The leases a dispatcher holds during one batch, renewed until each is recorded.
@@ -119,10 +136,12 @@ impl HeldLeases {
 }
 
 impl MailDispatcher {
-    /// A dispatcher; `signal` is the one the services notify on enqueue.
+    /// A dispatcher that renders with `preparer`; `signal` is the one the services notify on
+    /// enqueue.
     pub fn new(
         outbox: Arc<dyn Outbox>,
         mailer: Arc<dyn Mailer>,
+        preparer: MailPreparer,
         clock: Arc<dyn Clock>,
         config: DispatcherConfig,
         signal: OutboxSignal,
@@ -130,6 +149,7 @@ impl MailDispatcher {
         Self {
             outbox,
             mailer,
+            preparer,
             clock,
             config,
             signal,
@@ -165,7 +185,7 @@ impl MailDispatcher {
                 let _permit = permits.acquire_owned().await;
                 // A lease lost while waiting for a permit belongs to another dispatcher now.
                 let result = match held.holds(entry.lease()) {
-                    true => Some(this.mailer.send(&entry.email).await),
+                    true => Some(this.deliver(&entry).await),
                     false => None,
                 };
                 (entry, result)
@@ -196,6 +216,7 @@ impl MailDispatcher {
                     Outcome::Sent => report.sent += 1,
                     Outcome::Retried => report.retried += 1,
                     Outcome::Dead => report.dead += 1,
+                    Outcome::Dropped => report.dropped += 1,
                     Outcome::Lost => report.lost += 1,
                 }
             }
@@ -244,6 +265,7 @@ impl MailDispatcher {
             total.sent += pass.sent;
             total.retried += pass.retried;
             total.dead += pass.dead;
+            total.dropped += pass.dropped;
             total.lost += pass.lost;
             if pass.claimed < self.config.batch_size as usize {
                 return Ok(total);
@@ -269,10 +291,44 @@ impl MailDispatcher {
         tracing::info!("mail dispatcher stopped");
     }
 
-    async fn record(&self, entry: OutboxEntry, result: Result<(), MailError>) -> Outcome {
+    /// Renders the entry's request now (minting any link) and sends it. A failure to render
+    /// counts as a transient delivery failure, retried with the same backoff.
+    async fn deliver(&self, entry: &OutboxEntry) -> Delivery {
+        match self.preparer.prepare(entry, self.clock.now()).await {
+            Ok(Prepared::Send(email)) => Delivery::Attempted(self.mailer.send(&email).await),
+            Ok(Prepared::Drop(reason)) => Delivery::Dropped(reason),
+            Ok(Prepared::Dead(reason)) => Delivery::Refused(reason),
+            Err(error) => {
+                let cause = std::error::Error::source(&error)
+                    .map(|cause| format!(": {cause}"))
+                    .unwrap_or_default();
+                Delivery::Attempted(Err(MailError::Transient(format!("{error}{cause}"))))
+            }
+        }
+    }
+
+    async fn record(&self, entry: OutboxEntry, delivery: Delivery) -> Outcome {
         let (id, lease) = (entry.id, entry.lease());
-        let kind = entry.email.kind.as_str();
+        let kind = entry.request.kind().as_str();
         let now = self.clock.now();
+        let result = match delivery {
+            Delivery::Attempted(result) => result,
+            Delivery::Dropped(reason) => {
+                tracing::info!(outbox_id = id.0, kind, reason, "mail request dropped");
+                let recorded = self.outbox.mark_dropped(lease, now, reason).await;
+                return self.recorded(id, kind, Outcome::Dropped, recorded);
+            }
+            Delivery::Refused(reason) => {
+                tracing::warn!(
+                    outbox_id = id.0,
+                    kind,
+                    reason,
+                    "mail request not honoured; kept as dead"
+                );
+                let recorded = self.outbox.mark_dead(lease, &reason).await;
+                return self.recorded(id, kind, Outcome::Dead, recorded);
+            }
+        };
         let (outcome, recorded) = match result {
             Ok(()) => {
                 tracing::info!(outbox_id = id.0, kind, "mail sent");
@@ -298,6 +354,17 @@ impl MailDispatcher {
                 )
             }
         };
+        self.recorded(id, kind, outcome, recorded)
+    }
+
+    /// The outcome, unless recording it found the lease taken over.
+    fn recorded(
+        &self,
+        id: crate::ports::OutboxId,
+        kind: &'static str,
+        outcome: Outcome,
+        recorded: Result<LeaseState, OutboxError>,
+    ) -> Outcome {
         match recorded {
             Ok(LeaseState::Held) => outcome,
             Ok(LeaseState::Lost) => {

@@ -2,8 +2,8 @@
 //! port, the clock and the rule (`LOGIN_LOCKOUT_*`).
 
 use super::{UnexpectedError, repo};
-use crate::email::EmailIntent;
 use crate::entities::User;
+use crate::mail_request::{Addressee, MailRequest};
 use crate::ports::{Admission, Clock, FailureOutcome, LockoutRule, SignInAttempts};
 use std::sync::Arc;
 
@@ -36,7 +36,7 @@ impl Lockout {
     pub(super) async fn wrong_password(
         &self,
         user: &User,
-    ) -> Result<Option<EmailIntent>, UnexpectedError> {
+    ) -> Result<Option<MailRequest>, UnexpectedError> {
         let now = self.clock.now();
         let outcome = self
             .attempts
@@ -58,8 +58,8 @@ impl Lockout {
                     failures,
                     "sign-in locked: too many wrong passwords"
                 );
-                Ok(Some(EmailIntent::SignInLocked {
-                    username: user.username.to_string(),
+                Ok(Some(MailRequest::SignInLocked {
+                    to: Addressee::of(user),
                     failed_attempts: failures,
                     locked_at: now,
                     locked_until: until,

@@ -1,53 +1,38 @@
-//! `MailQueue`: composes an email and puts it in the durable outbox, then wakes the dispatcher.
+//! `MailQueue`: stores a mail request in the durable outbox, then wakes the dispatcher.
 //! Shared by every service that sends mail, so none of them holds the outbox's parts itself.
 
 use super::UnexpectedError;
 use super::dispatcher::OutboxSignal;
-use crate::email::EmailIntent;
-use crate::ports::{Clock, EmailComposer, Outbox};
+use crate::mail_request::MailRequest;
+use crate::ports::{Clock, Outbox};
 use std::sync::Arc;
 
 /// Queues mail for the dispatcher. Cheap to clone.
 #[derive(Clone)]
 pub struct MailQueue {
     outbox: Arc<dyn Outbox>,
-    composer: Arc<dyn EmailComposer>,
     clock: Arc<dyn Clock>,
     signal: OutboxSignal,
 }
 
 impl MailQueue {
-    /// Mail composed by `composer`, stored in `outbox` as due now, announced on `signal`.
-    pub fn new(
-        outbox: Arc<dyn Outbox>,
-        composer: Arc<dyn EmailComposer>,
-        clock: Arc<dyn Clock>,
-        signal: OutboxSignal,
-    ) -> Self {
+    /// Requests stored in `outbox` as due now, announced on `signal`.
+    pub fn new(outbox: Arc<dyn Outbox>, clock: Arc<dyn Clock>, signal: OutboxSignal) -> Self {
         Self {
             outbox,
-            composer,
             clock,
             signal,
         }
     }
 
-    /// Composes `intent` to `to` and stores it. When this returns `Ok` the email survives a
-    /// crash and will be delivered by a dispatcher.
+    /// Stores `request` (one insert). When this returns `Ok` it survives a crash and a
+    /// dispatcher will render and deliver it, minting any link at that moment.
     ///
     /// # Errors
-    /// `Unexpected` when composing or storing fails; then nothing was queued.
-    pub async fn queue(
-        &self,
-        to: Vec<String>,
-        intent: &EmailIntent,
-    ) -> Result<(), UnexpectedError> {
-        let email = self
-            .composer
-            .compose(to, intent)
-            .map_err(|e| UnexpectedError::new("composing an email failed", e))?;
+    /// `Unexpected` when storing fails; then nothing was queued.
+    pub async fn queue(&self, request: &MailRequest) -> Result<(), UnexpectedError> {
         self.outbox
-            .enqueue(&email, self.clock.now())
+            .enqueue(request, self.clock.now())
             .await
             .map_err(|e| UnexpectedError::new("queueing an email failed", e))?;
         self.signal.notify();

@@ -1,8 +1,8 @@
 //! `PasswordReset`: the holder of a reset link sets a new password.
 
 use super::{Busy, MailQueue, UnexpectedError, hashing, repo};
-use crate::email::EmailIntent;
 use crate::entities::User;
+use crate::mail_request::MailRequest;
 use crate::ports::{Clock, PasswordHasher, UserRepository};
 use crate::reset_token::{ResetToken, ResetTokenError, ResetTokens};
 use crate::values::Password;
@@ -15,13 +15,20 @@ pub struct ResetPasswordCommand {
     pub new_password: Password,
 }
 
-/// Why a password reset failed.
+/// Why a password reset failed. The three link errors describe only the token the visitor
+/// already holds, never whether an address has an account.
 #[derive(Debug, thiserror::Error)]
 pub enum ResetPasswordError {
-    /// Garbage, tampered, expired, already used, superseded, or for a deleted user. The user
-    /// sees one message for all of them.
-    #[error("The reset link is invalid or has expired.")]
-    InvalidToken,
+    /// The link was genuine, but the password has changed since it was sent (this link or a
+    /// newer one was used): its fingerprint no longer matches.
+    #[error("This reset link has already been used.")]
+    LinkUsed,
+    /// The link was genuine and has expired.
+    #[error("This reset link has expired.")]
+    LinkExpired,
+    /// Garbage, a bad signature, another audience, or an account that no longer exists.
+    #[error("This reset link is invalid.")]
+    LinkInvalid,
     /// Too much hashing at once; nothing was done (503, try again).
     #[error(transparent)]
     Busy(#[from] Busy),
@@ -61,26 +68,31 @@ impl PasswordReset {
     /// password has not changed since it was issued).
     ///
     /// # Errors
-    /// [`ResetPasswordError::InvalidToken`] for any unusable link, `Unexpected` on storage
-    /// failure.
+    /// [`ResetPasswordError::LinkExpired`], [`ResetPasswordError::LinkUsed`] (the password
+    /// changed since the link was sent) or [`ResetPasswordError::LinkInvalid`] for an
+    /// unusable link, `Unexpected` on storage failure.
     pub async fn verify(&self, token: &ResetToken) -> Result<User, ResetPasswordError> {
         let claims = self
             .tokens
             .verify(token.as_str(), self.clock.now())
             .map_err(|error| {
-                let reason = match error {
-                    ResetTokenError::Expired => "expired",
-                    ResetTokenError::Invalid => "invalid",
+                let (reason, refused) = match error {
+                    ResetTokenError::Expired => ("expired", ResetPasswordError::LinkExpired),
+                    ResetTokenError::Invalid => ("invalid", ResetPasswordError::LinkInvalid),
                 };
                 tracing::info!(reason, "reset link refused");
-                ResetPasswordError::InvalidToken
+                refused
             })?;
         let user = self.users.by_id(claims.user_id).await.map_err(repo)?;
         match user {
             Some(user) if self.tokens.is_current(&claims, &user.password_hash) => Ok(user),
-            _ => {
-                tracing::info!(reason = "superseded", "reset link refused");
-                Err(ResetPasswordError::InvalidToken)
+            Some(_) => {
+                tracing::info!(reason = "used", "reset link refused");
+                Err(ResetPasswordError::LinkUsed)
+            }
+            None => {
+                tracing::info!(reason = "no such account", "reset link refused");
+                Err(ResetPasswordError::LinkInvalid)
             }
         }
     }
@@ -93,7 +105,8 @@ impl PasswordReset {
     /// statement lifts a lock: the user can sign in with the new password at once.
     ///
     /// # Errors
-    /// [`ResetPasswordError::InvalidToken`] when the link is unusable or lost the race,
+    /// The link errors of [`Self::verify`] ([`ResetPasswordError::LinkUsed`] also when a
+    /// concurrent use of the same link won the race),
     /// `Unexpected` on storage, hashing or template failure.
     pub async fn reset(&self, command: ResetPasswordCommand) -> Result<User, ResetPasswordError> {
         let user = self.verify(&command.token).await?;
@@ -109,15 +122,10 @@ impl PasswordReset {
             .map_err(repo)?;
         if !replaced {
             tracing::info!(reason = "used concurrently", "reset link refused");
-            return Err(ResetPasswordError::InvalidToken);
+            return Err(ResetPasswordError::LinkUsed);
         }
-        let notice = EmailIntent::PasswordChanged {
-            username: user.username.to_string(),
-            changed_at: self.clock.now(),
-        };
-        self.mail
-            .queue(vec![user.email.as_str().to_owned()], &notice)
-            .await?;
+        let notice = MailRequest::password_changed(&user, self.clock.now());
+        self.mail.queue(&notice).await?;
         tracing::info!(user_id = user.id.0, "password reset; sessions ended");
         Ok(User {
             password_hash: new_hash,

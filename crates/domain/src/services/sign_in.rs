@@ -101,11 +101,7 @@ impl SignIn {
         let Some(notice) = self.lockout.wrong_password(user).await? else {
             return Ok(());
         };
-        if let Err(error) = self
-            .mail
-            .queue(vec![user.email.as_str().to_owned()], &notice)
-            .await
-        {
+        if let Err(error) = self.mail.queue(&notice).await {
             let cause = std::error::Error::source(&error).map(ToString::to_string);
             tracing::error!(user_id = user.id.0, %error, cause, "could not queue the sign-in lock notice");
         }

@@ -1,11 +1,13 @@
 //! The mail dispatcher: delivery, backoff, dead-lettering, wake-ups and shutdown.
 
-use super::support::{TestClock, t};
+use super::support::{AccountPorts, TestClock, t};
+use microblog_domain::MailRequest;
 use microblog_domain::ports::{
     LeaseState, MailError, MockMailer, MockOutbox, OutboxEntry, OutboxId,
 };
-use microblog_domain::services::{DispatcherConfig, MailDispatcher, OutboxSignal, backoff};
-use microblog_domain::{Email, EmailKind};
+use microblog_domain::services::{
+    DispatcherConfig, MailDispatcher, MailPreparer, OutboxSignal, backoff,
+};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -13,15 +15,18 @@ use tokio_util::sync::CancellationToken;
 fn entry(id: i64, attempts: u32) -> OutboxEntry {
     OutboxEntry {
         id: OutboxId(id),
-        email: Email {
-            kind: EmailKind::ResetPassword,
+        request: MailRequest::Test {
             to: vec![format!("user{id}@example.com")],
-            subject: "[Microblog] Reset Your Password".into(),
-            text_body: "text".into(),
-            html_body: "<p>html</p>".into(),
+            sent_at: t(0),
         },
         attempts,
+        queued_at: t(0),
     }
+}
+
+/// A preparer that renders with the echo composer; no request here needs a user.
+fn preparer() -> MailPreparer {
+    AccountPorts::new().preparer()
 }
 
 /// An outbox whose first claim returns `entries` and later claims return nothing.
@@ -38,6 +43,7 @@ fn dispatcher(outbox: MockOutbox, mailer: MockMailer) -> MailDispatcher {
     MailDispatcher::new(
         Arc::new(outbox),
         Arc::new(mailer),
+        preparer(),
         Arc::new(TestClock::at(0)),
         DispatcherConfig::default(),
         OutboxSignal::default(),
@@ -170,6 +176,7 @@ async fn the_running_dispatcher_wakes_on_signal_and_stops_on_shutdown() {
     let dispatcher = MailDispatcher::new(
         Arc::new(outbox),
         Arc::new(mailer),
+        preparer(),
         Arc::new(TestClock::at(0)),
         config,
         signal.clone(),
@@ -208,6 +215,7 @@ fn short_lease_dispatcher(outbox: MockOutbox, mailer: MockMailer) -> MailDispatc
     MailDispatcher::new(
         Arc::new(outbox),
         Arc::new(mailer),
+        preparer(),
         Arc::new(TestClock::at(0)),
         config,
         OutboxSignal::default(),
@@ -284,4 +292,68 @@ async fn an_outcome_fenced_out_by_a_takeover_is_reported_lost() {
     mailer.expect_send().times(1).returning(|_| Ok(()));
     let report = dispatcher(outbox, mailer).run_once().await.unwrap();
     assert_eq!((report.sent, report.lost), (0, 1));
+}
+
+#[tokio::test]
+async fn a_request_that_no_longer_applies_is_dropped_not_sent() {
+    let mut outbox = outbox_with(vec![OutboxEntry {
+        request: MailRequest::ResetPassword {
+            address: "nobody@example.com".into(),
+        },
+        ..entry(3, 1)
+    }]);
+    outbox
+        .expect_mark_dropped()
+        .withf(|lease, at, reason| lease.id == OutboxId(3) && *at == t(0) && !reason.contains('@'))
+        .times(1)
+        .returning(|_, _, _| Ok(LeaseState::Held));
+    outbox.expect_mark_sent().never();
+    let mut mailer = MockMailer::new();
+    mailer.expect_send().never();
+    let mut ports = AccountPorts::new();
+    ports.users.expect_by_email().returning(|_| Ok(None));
+    let dispatcher = MailDispatcher::new(
+        Arc::new(outbox),
+        Arc::new(mailer),
+        ports.preparer(),
+        Arc::new(TestClock::at(0)),
+        DispatcherConfig::default(),
+        OutboxSignal::default(),
+    );
+    let report = dispatcher.run_once().await.unwrap();
+    assert_eq!((report.dropped, report.sent), (1, 0), "counted as dropped");
+}
+
+#[tokio::test]
+async fn a_request_that_cannot_be_prepared_is_retried_like_a_transient_failure() {
+    let mut outbox = outbox_with(vec![OutboxEntry {
+        request: MailRequest::ResetPassword {
+            address: "susan@example.com".into(),
+        },
+        ..entry(4, 1)
+    }]);
+    outbox
+        .expect_reschedule()
+        .withf(|lease, at, error| {
+            lease.id == OutboxId(4) && *at == t(1) && error.contains("storage")
+        })
+        .times(1)
+        .returning(|_, _, _| Ok(LeaseState::Held));
+    let mut mailer = MockMailer::new();
+    mailer.expect_send().never();
+    let mut ports = AccountPorts::new();
+    ports.users.expect_by_email().returning(|_| {
+        Err(microblog_domain::ports::RepoError::new(
+            "connection refused",
+        ))
+    });
+    let dispatcher = MailDispatcher::new(
+        Arc::new(outbox),
+        Arc::new(mailer),
+        ports.preparer(),
+        Arc::new(TestClock::at(0)),
+        DispatcherConfig::default(),
+        OutboxSignal::default(),
+    );
+    assert_eq!(dispatcher.run_once().await.unwrap().retried, 1);
 }

@@ -6,7 +6,7 @@ use super::support::{AccountPorts, recording_outbox, t, user};
 use microblog_domain::ports::{Admission, FailureOutcome, LockoutRule, OutboxError};
 use microblog_domain::services::AuthenticateError;
 use microblog_domain::values::PasswordHash;
-use microblog_domain::{Email, EmailKind, User, UserId};
+use microblog_domain::{Addressee, MailRequest, User, UserId};
 use std::sync::{Arc, Mutex};
 
 /// Ports where `susan` (epoch 3) has the hash `$stored`, whose password is `right`; every
@@ -61,23 +61,23 @@ async fn the_failure_that_starts_the_lock_queues_one_notice_to_the_owner() {
             until,
         },
     );
-    let queued: Arc<Mutex<Vec<Email>>> = Arc::default();
+    let queued: Arc<Mutex<Vec<MailRequest>>> = Arc::default();
     ports.outbox = recording_outbox(queued.clone());
     let answer = ports.sign_in().authenticate("susan", "wrong").await;
     assert_eq!(invalid(answer), "Invalid username or password");
     let queued = queued.lock().unwrap();
-    assert_eq!(queued.len(), 1, "one notice: {queued:?}");
-    assert_eq!(queued[0].kind, EmailKind::SignInLocked);
-    assert_eq!(queued[0].to, ["susan@Example.com"], "to the stored address");
-    let body = &queued[0].text_body;
-    assert!(body.contains("failed_attempts: 10"), "how many: {body}");
-    assert!(
-        body.contains(&format!("locked_at: {:?}", t(42))),
-        "when: {body}"
-    );
-    assert!(
-        body.contains(&format!("locked_until: {until:?}")),
-        "until: {body}"
+    assert_eq!(
+        *queued,
+        [MailRequest::SignInLocked {
+            to: Addressee {
+                user_id: UserId(1),
+                address: "susan@example.com".into(),
+            },
+            failed_attempts: 10,
+            locked_at: t(42),
+            locked_until: until,
+        }],
+        "one notice, to the account's owner at its address, saying how many, when, until when"
     );
 }
 

@@ -1,11 +1,11 @@
 //! Password reset: requesting a link, and setting a new password through it.
 
 use super::support::{AccountPorts, recording_outbox, t, tokens, user};
+use microblog_domain::ports::OutboxError;
 use microblog_domain::services::{ResetPasswordCommand, ResetPasswordError};
 use microblog_domain::values::{EmailAddress, Password, PasswordHash};
-use microblog_domain::{EmailIntent, EmailKind, ResetToken, User, UserId};
+use microblog_domain::{MailRequest, ResetToken, User, UserId};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 fn typed(address: &str) -> EmailAddress {
     EmailAddress::parse(address).unwrap()
@@ -19,123 +19,48 @@ fn command(token: &ResetToken) -> ResetPasswordCommand {
 }
 
 #[tokio::test]
-async fn an_unknown_address_gets_ok_and_no_mail() {
-    let mut ports = AccountPorts::new();
-    ports
-        .users
-        .expect_by_email()
-        .times(1)
-        .returning(|_| Ok(None));
-    ports.users.expect_claim_reset_slot().never();
-    ports.outbox.expect_enqueue().never();
-    let accounts = ports.reset();
-    accounts
-        .forgot
-        .request(&typed("nobody@example.com"))
-        .await
-        .unwrap();
-    accounts.tasks.finish().await;
+async fn every_request_is_one_stored_request_for_the_normalized_address_and_no_lookup() {
+    // Known, unknown and throttled addresses all take this one path: one insert, no
+    // look-up, so neither the answer nor its time says who has an account, and the request
+    // is durable before it is answered.
+    for (typed_address, key) in [
+        ("SUSAN@example.COM", "susan@example.com"),
+        ("nobody@example.com", "nobody@example.com"),
+    ] {
+        let mut ports = AccountPorts::new();
+        ports.users.expect_by_email().never();
+        ports.users.expect_claim_reset_slot().never();
+        let queued = Arc::new(Mutex::new(Vec::new()));
+        ports.outbox = recording_outbox(Arc::clone(&queued));
+        let accounts = ports.reset();
+        accounts
+            .forgot
+            .request(&typed(typed_address))
+            .await
+            .unwrap();
+        assert_eq!(
+            *queued.lock().unwrap(),
+            [MailRequest::ResetPassword {
+                address: key.to_owned()
+            }],
+            "{typed_address}: one request, no token in it"
+        );
+    }
 }
 
 #[tokio::test]
-async fn a_known_address_queues_a_token_for_the_stored_address() {
+async fn a_request_that_cannot_be_stored_is_an_error_not_a_silent_loss() {
     let mut ports = AccountPorts::new();
     ports
-        .users
-        .expect_by_email()
-        .withf(|email| email.normalized() == "susan@example.com")
-        .returning(|_| Ok(Some(user(1, "susan", "$h1"))));
-    ports
-        .users
-        .expect_claim_reset_slot()
-        .withf(|id, now, window| {
-            *id == UserId(1) && *now == t(0) && *window == Duration::from_secs(60)
-        })
-        .times(1)
-        .returning(|_, _, _| Ok(true));
-    let queued = Arc::new(Mutex::new(Vec::new()));
-    ports.outbox = recording_outbox(Arc::clone(&queued));
-    let accounts = ports.reset();
-
-    accounts
-        .forgot
-        .request(&typed("SUSAN@example.COM"))
-        .await
-        .unwrap();
-    accounts.tasks.finish().await;
-
-    let queued = queued.lock().unwrap();
-    assert_eq!(queued.len(), 1);
-    assert_eq!(queued[0].kind, EmailKind::ResetPassword);
-    assert_eq!(
-        queued[0].to,
-        vec!["susan@Example.com".to_owned()],
-        "the stored address"
-    );
-    let prefix = "\ntoken: ";
-    let start = queued[0].text_body.find(prefix).expect("a token") + prefix.len();
-    let token = &queued[0].text_body[start..];
-    let claims = tokens().verify(token, t(1)).unwrap();
-    assert_eq!(claims.user_id, UserId(1));
-    assert!(queued[0].text_body.contains("valid_for_minutes: 10"));
-}
-
-#[tokio::test]
-async fn a_request_returns_before_the_email_is_queued() {
-    // Known and unknown addresses must take the same time: the request waits for the
-    // look-up only, and the throttle, token and outbox work happens afterwards.
-    let mut ports = AccountPorts::new();
-    ports
-        .users
-        .expect_by_email()
-        .returning(|_| Ok(Some(user(1, "susan", "$h1"))));
-    let (release, gate) = std::sync::mpsc::channel::<()>();
-    let gate = Mutex::new(gate);
-    ports
-        .users
-        .expect_claim_reset_slot()
-        .returning(move |_, _, _| {
-            gate.lock().unwrap().recv().unwrap();
-            Ok(true)
-        });
-    let queued = Arc::new(Mutex::new(Vec::new()));
-    ports.outbox = recording_outbox(Arc::clone(&queued));
-    let accounts = ports.reset();
-    let answered = tokio::time::timeout(
-        Duration::from_secs(5),
-        accounts.forgot.request(&typed("susan@example.com")),
-    )
-    .await;
-    assert!(
-        answered.is_ok(),
-        "the request did not wait for the queueing"
-    );
-    assert!(queued.lock().unwrap().is_empty(), "not queued yet");
-    release.send(()).unwrap();
-    accounts.tasks.finish().await;
-    assert_eq!(queued.lock().unwrap().len(), 1, "queued afterwards");
-}
-
-#[tokio::test]
-async fn a_throttled_request_sends_nothing_and_still_succeeds() {
-    let mut ports = AccountPorts::new();
-    ports
-        .users
-        .expect_by_email()
-        .returning(|_| Ok(Some(user(1, "susan", "$h1"))));
-    ports
-        .users
-        .expect_claim_reset_slot()
-        .times(1)
-        .returning(|_, _, _| Ok(false));
-    ports.outbox.expect_enqueue().never();
-    let accounts = ports.reset();
-    accounts
+        .outbox
+        .expect_enqueue()
+        .returning(|_, _| Err(OutboxError::new("disk full")));
+    let result = ports
+        .reset()
         .forgot
         .request(&typed("susan@example.com"))
-        .await
-        .unwrap();
-    accounts.tasks.finish().await;
+        .await;
+    assert!(result.is_err(), "the visitor is not told it worked");
 }
 
 /// Ports whose user store holds `current` for id 1.
@@ -174,17 +99,13 @@ async fn a_valid_link_sets_the_password_ends_sessions_and_sends_a_notice() {
     let updated = ports.reset().reset.reset(command(&token)).await.unwrap();
 
     assert_eq!(updated.session_epoch, 4, "epoch bumped: other sessions end");
-    let queued = queued.lock().unwrap();
-    assert_eq!(queued.len(), 1);
-    assert_eq!(queued[0].kind, EmailKind::PasswordChanged);
-    let expected = EmailIntent::PasswordChanged {
-        username: "susan".into(),
-        changed_at: t(30),
-    };
-    assert_eq!(queued[0].text_body, format!("{expected:?}"));
-    assert!(
-        !queued[0].text_body.contains("\ntoken: "),
-        "the notice carries no link"
+    assert_eq!(
+        *queued.lock().unwrap(),
+        [MailRequest::password_changed(
+            &user(1, "susan", "$old"),
+            t(30)
+        )],
+        "one notice to susan at her address, with the time of the change"
     );
 }
 
@@ -198,7 +119,7 @@ async fn a_link_used_once_is_refused_the_second_time() {
     ports.users.expect_replace_password_hash().never();
     ports.outbox.expect_enqueue().never();
     let result = ports.reset().reset.reset(command(&token)).await;
-    assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
+    assert!(matches!(result, Err(ResetPasswordError::LinkUsed)));
 }
 
 #[tokio::test]
@@ -216,11 +137,11 @@ async fn an_older_link_dies_when_a_newer_one_is_used() {
     };
     assert!(matches!(
         verdict(&older).await,
-        Err(ResetPasswordError::InvalidToken)
+        Err(ResetPasswordError::LinkUsed)
     ));
     assert!(matches!(
         verdict(&newer).await,
-        Err(ResetPasswordError::InvalidToken)
+        Err(ResetPasswordError::LinkUsed)
     ));
 }
 
@@ -237,7 +158,7 @@ async fn a_link_expires_at_exactly_its_ttl() {
         clock.set(seconds);
         let result = accounts.reset.verify(&token).await;
         assert!(
-            matches!(result, Err(ResetPasswordError::InvalidToken)),
+            matches!(result, Err(ResetPasswordError::LinkExpired)),
             "at {seconds}"
         );
     }
@@ -259,7 +180,7 @@ async fn of_two_concurrent_uses_the_loser_is_refused_without_a_notice() {
         .returning(|_, _, _| Ok(false));
     ports.outbox.expect_enqueue().never();
     let result = ports.reset().reset.reset(command(&token)).await;
-    assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
+    assert!(matches!(result, Err(ResetPasswordError::LinkUsed)));
 }
 
 #[tokio::test]
@@ -268,7 +189,7 @@ async fn a_link_for_a_deleted_user_is_refused() {
     let mut ports = AccountPorts::new();
     ports.users.expect_by_id().returning(|_| Ok(None));
     let result = ports.reset().reset.verify(&token).await;
-    assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
+    assert!(matches!(result, Err(ResetPasswordError::LinkInvalid)));
 }
 
 #[tokio::test]
@@ -281,6 +202,6 @@ async fn garbage_links_are_refused_without_touching_storage() {
             .reset
             .verify(&ResetToken::from_link(garbage.to_owned()))
             .await;
-        assert!(matches!(result, Err(ResetPasswordError::InvalidToken)));
+        assert!(matches!(result, Err(ResetPasswordError::LinkInvalid)));
     }
 }

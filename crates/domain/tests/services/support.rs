@@ -1,5 +1,5 @@
-//! Shared fixtures: a settable clock, sample users, background tasks that tests can wait for,
-//! and each account use case built on one set of mocks.
+//! Shared fixtures: a settable clock, sample users, and each account use case (and the
+//! send-time mail preparer) built on one set of mocks.
 
 use microblog_domain::ports::{
     Clock, MockEmailComposer, MockOutbox, MockPasswordHasher, MockUserRepository, OutboxId,
@@ -7,12 +7,11 @@ use microblog_domain::ports::{
 use microblog_domain::ports::{LockoutRule, MockSignInAttempts};
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    ForgotPassword, MailQueue, OutboxSignal, PasswordReset, Registration, ResetPolicy, Sessions,
-    SignIn,
+    ForgotPassword, MailPreparer, MailQueue, OutboxSignal, PasswordReset, Registration,
+    ResetPolicy, Sessions, SignIn,
 };
 use microblog_domain::values::{AboutMe, EmailAddress, PasswordHash, SecretKey, Username};
-use microblog_domain::{Email, EmailIntent, ResetTokens, User, UserId};
-use microblog_testkit::tasks::TestTasks;
+use microblog_domain::{Email, EmailIntent, MailRequest, ResetTokens, User, UserId};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -86,24 +85,34 @@ pub fn echo_composer() -> MockEmailComposer {
 }
 
 /// An outbox mock that records what it is given.
-pub fn recording_outbox(into: Arc<Mutex<Vec<Email>>>) -> MockOutbox {
+pub fn recording_outbox(into: Arc<Mutex<Vec<MailRequest>>>) -> MockOutbox {
     let mut outbox = MockOutbox::new();
-    outbox.expect_enqueue().returning(move |email, _| {
-        into.lock().unwrap().push(email.clone());
+    outbox.expect_enqueue().returning(move |request, _| {
+        into.lock().unwrap().push(request.clone());
         Ok(OutboxId(1))
     });
     outbox
 }
 
-/// A mail queue over these mocks, on this clock.
-pub fn mail_queue(outbox: MockOutbox, composer: MockEmailComposer, clock: &TestClock) -> MailQueue {
+/// A mail queue over this outbox, on this clock.
+pub fn mail_queue(outbox: MockOutbox, clock: &TestClock) -> MailQueue {
     MailQueue::new(
         Arc::new(outbox),
-        Arc::new(composer),
         Arc::new(clock.clone()),
         OutboxSignal::default(),
     )
 }
+
+/// The reset policy of these tests: `tokens()`, one email per address per minute.
+pub fn reset_policy() -> ResetPolicy {
+    ResetPolicy {
+        tokens: tokens(),
+        throttle: Duration::from_secs(60),
+    }
+}
+
+/// The longest a request may wait in these tests: a day.
+pub const MAX_AGE: Duration = Duration::from_secs(24 * 3600);
 
 /// The ports of the account use cases, to set expectations on before building one.
 pub struct AccountPorts {
@@ -115,12 +124,11 @@ pub struct AccountPorts {
     pub attempts: MockSignInAttempts,
 }
 
-/// Both halves of the password reset, and the tasks the request half starts.
+/// Both halves of the password reset.
 #[derive(Clone)]
 pub struct ResetUseCases {
     pub forgot: ForgotPassword,
     pub reset: PasswordReset,
-    pub tasks: TestTasks,
 }
 
 impl AccountPorts {
@@ -145,7 +153,7 @@ impl AccountPorts {
 
     /// Sign-in with the default rule (10 failures), counting in `attempts`.
     pub fn sign_in(self) -> SignIn {
-        let mail = mail_queue(self.outbox, self.composer, &self.clock);
+        let mail = mail_queue(self.outbox, &self.clock);
         let clock = Arc::new(self.clock);
         let lockout = Lockout::new(Arc::new(self.attempts), clock, LockoutRule::default());
         SignIn::new(Arc::new(self.users), Arc::new(self.hasher), lockout, mail)
@@ -161,23 +169,21 @@ impl AccountPorts {
 
     pub fn reset(self) -> ResetUseCases {
         let users = Arc::new(self.users);
-        let mail = mail_queue(self.outbox, self.composer, &self.clock);
+        let mail = mail_queue(self.outbox, &self.clock);
         let clock = Arc::new(self.clock);
-        let tasks = TestTasks::default();
-        let policy = ResetPolicy {
-            tokens: tokens(),
-            throttle: Duration::from_secs(60),
-        };
         ResetUseCases {
-            forgot: ForgotPassword::new(
-                users.clone(),
-                clock.clone(),
-                mail.clone(),
-                Arc::new(tasks.clone()),
-                policy,
-            ),
+            forgot: ForgotPassword::new(mail.clone()),
             reset: PasswordReset::new(users, Arc::new(self.hasher), clock, mail, tokens()),
-            tasks,
         }
+    }
+
+    /// The dispatcher's send-time preparer over these users and the echo composer.
+    pub fn preparer(self) -> MailPreparer {
+        MailPreparer::new(
+            Arc::new(self.users),
+            Arc::new(self.composer),
+            reset_policy(),
+            MAX_AGE,
+        )
     }
 }

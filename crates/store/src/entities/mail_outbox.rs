@@ -8,27 +8,29 @@ pub(crate) const QUEUED: &str = "queued";
 pub(crate) const SENDING: &str = "sending";
 /// Delivered; never claimed again.
 pub(crate) const SENT: &str = "sent";
+/// Finished unsent: the request no longer applied (`last_error` says why).
+pub(crate) const DROPPED: &str = "dropped";
 /// Given up on; kept for operators, never claimed again.
 pub(crate) const DEAD: &str = "dead";
 
-/// One queued email.
+/// One mail request.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "mail_outbox")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub kind: String,
-    /// The recipients, as a JSON array of strings.
+    /// The recipients, as a JSON array of strings, for operators (the payload decides).
     pub recipient: String,
-    pub subject: String,
-    pub text_body: String,
-    pub html_body: String,
+    /// The domain's `MailRequest` as JSON: never a token, never a rendered reset link.
+    pub payload: String,
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: i64,
     pub locked_until: Option<i64>,
     pub last_error: Option<String>,
     pub created_at: i64,
+    /// When it was sent or dropped.
     pub sent_at: Option<i64>,
 }
 

@@ -1,9 +1,9 @@
 //! Leasing due entries atomically, so concurrent dispatchers never share one.
 
 use crate::entities::mail_outbox::{self, QUEUED, SENDING};
-use crate::timestamp::{duration_micros, to_micros};
+use crate::timestamp::{duration_micros, from_micros, to_micros};
+use microblog_domain::MailRequest;
 use microblog_domain::ports::{OutboxEntry, OutboxId};
-use microblog_domain::{Email, EmailKind};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, LockBehavior, LockType, Order, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
@@ -22,8 +22,8 @@ use time::OffsetDateTime;
 /// concurrent claimer skips them instead of waiting and re-checks what it does get; on
 /// SQLite the statement holds the write lock throughout, which serialises claimers.
 ///
-/// An entry that cannot be decoded (an unknown kind, a malformed recipient list) is moved
-/// to `dead` rather than failing every later poll.
+/// An entry that cannot be decoded (a payload this version cannot read) is moved to `dead`
+/// rather than failing every later poll.
 pub(super) async fn claim_due(
     conn: &DatabaseConnection,
     now: OffsetDateTime,
@@ -108,19 +108,13 @@ fn due(now: i64) -> Condition {
 }
 
 fn decode(row: &mail_outbox::Model) -> Result<OutboxEntry, String> {
-    let kind = EmailKind::parse(&row.kind).ok_or_else(|| format!("unknown kind {:?}", row.kind))?;
-    let to: Vec<String> = serde_json::from_str(&row.recipient)
-        .map_err(|err| format!("recipient is not a JSON list of strings: {err}"))?;
+    let request: MailRequest = serde_json::from_str(&row.payload)
+        .map_err(|err| format!("payload is not a mail request: {err}"))?;
     let attempts = u32::try_from(row.attempts).map_err(|err| format!("attempts: {err}"))?;
     Ok(OutboxEntry {
         id: OutboxId(row.id),
-        email: Email {
-            kind,
-            to,
-            subject: row.subject.clone(),
-            text_body: row.text_body.clone(),
-            html_body: row.html_body.clone(),
-        },
+        request,
         attempts,
+        queued_at: from_micros(row.created_at).map_err(|err| format!("created_at: {err}"))?,
     })
 }

@@ -1,18 +1,15 @@
 //! The `Database` handle: URLs, health, counts, time precision, and errors that never leak.
 
 use microblog_domain::ports::{Outbox, PostRepository, UserRepository};
-use microblog_domain::{Email, EmailKind, PageRequest, PostBody, UserId};
+use microblog_domain::{MailRequest, PageRequest, PostBody, UserId};
 use microblog_store::{Database, OutboxCounts, PoolConfig, StoreError};
 use std::time::Duration;
 use time::macros::datetime;
 
-fn email(n: u32) -> Email {
-    Email {
-        kind: EmailKind::PasswordChanged,
+fn email(n: u32) -> MailRequest {
+    MailRequest::Test {
         to: vec![format!("user{n}@example.com")],
-        subject: "[Microblog] Your password was changed".to_owned(),
-        text_body: "text".to_owned(),
-        html_body: "<p>html</p>".to_owned(),
+        sent_at: datetime!(2026-01-01 0:00 UTC),
     }
 }
 
@@ -63,7 +60,8 @@ on_each_backend! {
         let leased = outbox.claim_due(now, 3, Duration::from_secs(60)).await.expect("claim");
         outbox.mark_sent(leased[0].lease(), now).await.expect("mark_sent");
         outbox.mark_dead(leased[1].lease(), "550").await.expect("mark_dead");
-        let expected = OutboxCounts { queued: 2, sending: 1, sent: 1, dead: 1 };
+        outbox.mark_dropped(leased[2].lease(), now, "throttled").await.expect("mark_dropped");
+        let expected = OutboxCounts { queued: 2, sending: 0, sent: 1, dropped: 1, dead: 1 };
         assert_eq!(db.outbox_counts().await.expect("counts"), expected);
     };
 

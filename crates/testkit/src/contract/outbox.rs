@@ -7,14 +7,19 @@
 
 mod concurrency;
 mod fencing;
+mod requests;
 mod suite;
 
 pub use concurrency::concurrent_claims_never_share_an_entry;
 pub use fencing::{renewed_lease_is_not_reclaimed, taken_over_lease_changes_nothing};
+pub use requests::{
+    dropped_entries_are_final, every_request_survives_storage,
+    purge_deletes_only_finished_entries_before_the_cutoff,
+};
 pub use suite::{PROPERTIES, Property, run_all};
 
+use microblog_domain::MailRequest;
 use microblog_domain::ports::{LeaseState, Outbox, OutboxEntry};
-use microblog_domain::{Email, EmailKind};
 use std::fmt::Debug;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -29,17 +34,20 @@ fn at(secs: i64) -> OffsetDateTime {
     T0 + time::Duration::seconds(secs)
 }
 
-/// A distinct email per `n`, with several recipients and text that must survive storage.
-fn email(n: usize) -> Email {
-    Email {
-        kind: EmailKind::ResetPassword,
+/// A distinct request per `n`, with several recipients and text that must survive storage.
+fn request(n: usize) -> MailRequest {
+    MailRequest::ServerError {
         to: vec![
             format!("user{n}@example.com"),
             "Zoë <zoe@exämple.org>, \"x\"".to_owned(),
         ],
-        subject: format!("[Microblog] Reset Your Password #{n}"),
-        text_body: format!("Dear user{n},\nfollow http://x/reset_password/abc.def\n"),
-        html_body: format!("<p>Dear user{n}, <a href=\"http://x/?a=1&amp;b=2\">reset</a> ✓</p>"),
+        request_line: format!("GET /user/{n}?a=1&b=2"),
+        request_id: format!("request-{n}"),
+        error_chain: vec![
+            format!("failure #{n}"),
+            "\"quoted\" <b>✓</b>\nline".to_owned(),
+        ],
+        occurred_at: T0,
     }
 }
 
@@ -68,7 +76,7 @@ async fn claim(outbox: &dyn Outbox, now: OffsetDateTime, limit: u32) -> Vec<Outb
 /// An enqueued email is not due before its enqueue time, is claimed at it exactly as
 /// enqueued with attempt 1, and is not handed out again while leased.
 pub async fn enqueued_email_is_claimed_with_one_attempt(outbox: &dyn Outbox) {
-    let sent = email(1);
+    let sent = request(1);
     let id = must(outbox.enqueue(&sent, at(0)).await, "enqueue");
     assert!(
         claim(outbox, at(-1), 10).await.is_empty(),
@@ -77,12 +85,13 @@ pub async fn enqueued_email_is_claimed_with_one_attempt(outbox: &dyn Outbox) {
     let claimed = claim(outbox, at(0), 10).await;
     let expected = vec![OutboxEntry {
         id,
-        email: sent,
+        request: sent,
         attempts: 1,
+        queued_at: at(0),
     }];
     assert_eq!(
         claimed, expected,
-        "the email comes back intact, on its first attempt"
+        "the request comes back intact, on its first attempt, with its queue time"
     );
     assert!(
         claim(outbox, at(0), 10).await.is_empty(),
@@ -93,7 +102,7 @@ pub async fn enqueued_email_is_claimed_with_one_attempt(outbox: &dyn Outbox) {
 /// A lease holds until it runs out: not claimable up to and including `now + lease`,
 /// claimable after it, counting a second attempt.
 pub async fn expired_lease_is_reclaimed(outbox: &dyn Outbox) {
-    let id = must(outbox.enqueue(&email(1), at(0)).await, "enqueue");
+    let id = must(outbox.enqueue(&request(1), at(0)).await, "enqueue");
     assert_eq!(claim(outbox, at(0), 10).await.len(), 1, "first claim");
     let lease = i64::try_from(LEASE.as_secs()).unwrap_or(i64::MAX);
     assert!(
@@ -118,7 +127,7 @@ pub async fn expired_lease_is_reclaimed(outbox: &dyn Outbox) {
 
 /// A rescheduled entry is due again at `next_attempt_at`, not a second before.
 pub async fn rescheduled_entry_waits_for_its_next_attempt(outbox: &dyn Outbox) {
-    let id = must(outbox.enqueue(&email(1), at(0)).await, "enqueue");
+    let id = must(outbox.enqueue(&request(1), at(0)).await, "enqueue");
     let first = claim(outbox, at(0), 10).await;
     assert_eq!(first.len(), 1, "first claim");
     held(
@@ -146,8 +155,8 @@ pub async fn rescheduled_entry_waits_for_its_next_attempt(outbox: &dyn Outbox) {
 /// Sent and dead entries are never claimed again, even years later, and a late write from
 /// the dispatcher that finished them changes nothing.
 pub async fn sent_and_dead_entries_are_never_claimed_again(outbox: &dyn Outbox) {
-    must(outbox.enqueue(&email(1), at(0)).await, "enqueue");
-    must(outbox.enqueue(&email(2), at(0)).await, "enqueue");
+    must(outbox.enqueue(&request(1), at(0)).await, "enqueue");
+    must(outbox.enqueue(&request(2), at(0)).await, "enqueue");
     let leased = claim(outbox, at(0), 2).await;
     assert_eq!(leased.len(), 2, "both are leased");
     let (delivered, failed) = (leased[0].lease(), leased[1].lease());
@@ -182,7 +191,7 @@ pub async fn sent_and_dead_entries_are_never_claimed_again(outbox: &dyn Outbox) 
 pub async fn claims_honour_the_limit_oldest_first(outbox: &dyn Outbox) {
     let mut by_due_time = Vec::new();
     for (n, secs) in [4, 0, 3, 1, 2].into_iter().enumerate() {
-        let id = must(outbox.enqueue(&email(n), at(secs)).await, "enqueue");
+        let id = must(outbox.enqueue(&request(n), at(secs)).await, "enqueue");
         by_due_time.push((secs, id));
     }
     by_due_time.sort();

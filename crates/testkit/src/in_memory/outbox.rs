@@ -2,24 +2,26 @@
 
 use super::{later, lock, next_id};
 use async_trait::async_trait;
-use microblog_domain::Email;
+use microblog_domain::MailRequest;
 use microblog_domain::ports::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
 use std::sync::Mutex;
 use std::time::Duration;
 use time::OffsetDateTime;
 
 /// The mail queue in memory. Entries move `queued → sending → sent`, back to `queued` by
-/// [`Outbox::reschedule`], or to `dead`; `sent` and `dead` are final, as in the real store:
+/// [`Outbox::reschedule`], or to `dropped` or `dead`; those three are final, as in the real
+/// store (and purging removes finished `sent` and `dropped` entries, leaving a gap in ids):
 /// a late `reschedule` from a dispatcher whose lease ran out never revives them.
 #[derive(Debug, Default)]
 pub struct InMemoryOutbox {
-    entries: Mutex<Vec<Entry>>,
+    entries: Mutex<Vec<Option<Entry>>>,
 }
 
-/// One queued email; its id is its position plus one.
+/// One queued request; its id is its position plus one (a purged entry leaves `None`).
 #[derive(Debug)]
 struct Entry {
-    email: Email,
+    request: MailRequest,
+    queued_at: OffsetDateTime,
     status: Status,
     /// When it is (or was last) due; claims go oldest first by this, then by id.
     next_attempt_at: OffsetDateTime,
@@ -32,7 +34,9 @@ enum Status {
     Queued,
     /// Leased to a dispatcher until this instant.
     Sending(OffsetDateTime),
-    Sent,
+    /// Sent, or dropped unsent, at this instant.
+    Sent(OffsetDateTime),
+    Dropped(OffsetDateTime),
     Dead,
 }
 
@@ -42,26 +46,27 @@ impl Entry {
         match self.status {
             Status::Queued => self.next_attempt_at <= now,
             Status::Sending(until) => until < now,
-            Status::Sent | Status::Dead => false,
+            Status::Sent(_) | Status::Dropped(_) | Status::Dead => false,
         }
     }
 }
 
 impl InMemoryOutbox {
-    /// Every email ever enqueued, oldest first, whatever became of it.
-    pub fn emails(&self) -> Vec<Email> {
+    /// Every request enqueued and not purged, oldest first, whatever became of it.
+    pub fn requests(&self) -> Vec<MailRequest> {
         lock(&self.entries)
             .iter()
-            .map(|entry| entry.email.clone())
+            .flatten()
+            .map(|entry| entry.request.clone())
             .collect()
     }
 
-    /// The error last recorded for `id` by `reschedule` or `mark_dead`, if any.
+    /// The error (or drop reason) last recorded for `id`, if any.
     pub fn last_error(&self, id: OutboxId) -> Option<String> {
         let entries = lock(&self.entries);
         index(id)
             .and_then(|i| entries.get(i))
-            .and_then(|entry| entry.last_error.clone())
+            .and_then(|entry| entry.as_ref()?.last_error.clone())
     }
 }
 
@@ -72,6 +77,7 @@ impl InMemoryOutbox {
         let mut entries = lock(&self.entries);
         let held = index(lease.id)
             .and_then(|i| entries.get_mut(i))
+            .and_then(Option::as_mut)
             .filter(|entry| {
                 matches!(entry.status, Status::Sending(_)) && entry.attempts == lease.generation
             });
@@ -92,16 +98,21 @@ fn index(id: OutboxId) -> Option<usize> {
 
 #[async_trait]
 impl Outbox for InMemoryOutbox {
-    async fn enqueue(&self, email: &Email, now: OffsetDateTime) -> Result<OutboxId, OutboxError> {
+    async fn enqueue(
+        &self,
+        request: &MailRequest,
+        now: OffsetDateTime,
+    ) -> Result<OutboxId, OutboxError> {
         let mut entries = lock(&self.entries);
         let id = OutboxId(next_id(entries.len()));
-        entries.push(Entry {
-            email: email.clone(),
+        entries.push(Some(Entry {
+            request: request.clone(),
+            queued_at: now,
             status: Status::Queued,
             next_attempt_at: now,
             attempts: 0,
             last_error: None,
-        });
+        }));
         Ok(id)
     }
 
@@ -112,23 +123,28 @@ impl Outbox for InMemoryOutbox {
         lease: Duration,
     ) -> Result<Vec<OutboxEntry>, OutboxError> {
         let mut entries = lock(&self.entries);
-        let mut due: Vec<usize> = (0..entries.len())
-            .filter(|&i| entries[i].is_due(now))
+        let mut due: Vec<(OffsetDateTime, usize)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, entry)| entry.as_ref().map(|entry| (entry, i)))
+            .filter(|(entry, _)| entry.is_due(now))
+            .map(|(entry, i)| (entry.next_attempt_at, i))
             .collect();
-        due.sort_by_key(|&i| (entries[i].next_attempt_at, i));
+        due.sort();
         due.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         let until = later(now, lease);
         let leased = due
             .into_iter()
-            .map(|i| {
-                let entry = &mut entries[i];
+            .filter_map(|(_, i)| {
+                let entry = entries[i].as_mut()?;
                 entry.status = Status::Sending(until);
                 entry.attempts = entry.attempts.saturating_add(1);
-                OutboxEntry {
+                Some(OutboxEntry {
                     id: OutboxId(next_id(i)),
-                    email: entry.email.clone(),
+                    request: entry.request.clone(),
                     attempts: entry.attempts,
-                }
+                    queued_at: entry.queued_at,
+                })
             })
             .collect();
         Ok(leased)
@@ -141,9 +157,9 @@ impl Outbox for InMemoryOutbox {
     async fn mark_sent(
         &self,
         lease: Lease,
-        _now: OffsetDateTime,
+        now: OffsetDateTime,
     ) -> Result<LeaseState, OutboxError> {
-        Ok(self.fenced(lease, |entry| entry.status = Status::Sent))
+        Ok(self.fenced(lease, |entry| entry.status = Status::Sent(now)))
     }
 
     async fn reschedule(
@@ -164,5 +180,33 @@ impl Outbox for InMemoryOutbox {
             entry.status = Status::Dead;
             entry.last_error = Some(error.to_owned());
         }))
+    }
+
+    async fn mark_dropped(
+        &self,
+        lease: Lease,
+        now: OffsetDateTime,
+        reason: &str,
+    ) -> Result<LeaseState, OutboxError> {
+        Ok(self.fenced(lease, |entry| {
+            entry.status = Status::Dropped(now);
+            entry.last_error = Some(reason.to_owned());
+        }))
+    }
+
+    async fn purge_finished(&self, before: OffsetDateTime) -> Result<u64, OutboxError> {
+        let mut entries = lock(&self.entries);
+        let mut purged = 0;
+        for slot in entries.iter_mut() {
+            let finished = slot.as_ref().is_some_and(|entry| match entry.status {
+                Status::Sent(at) | Status::Dropped(at) => at < before,
+                _ => false,
+            });
+            if finished {
+                *slot = None;
+                purged += 1;
+            }
+        }
+        Ok(purged)
     }
 }

@@ -1,7 +1,7 @@
 //! `InMemoryOutbox` against the whole `Outbox` contract, and its helpers.
 
+use microblog_domain::MailRequest;
 use microblog_domain::ports::Outbox;
-use microblog_domain::{Email, EmailKind};
 use microblog_testkit::InMemoryOutbox;
 use microblog_testkit::contract::outbox as contract;
 use std::sync::Arc;
@@ -17,9 +17,9 @@ async fn in_memory_outbox_keeps_every_property_of_the_contract() {
     .await;
 }
 
-fn email(subject: &str) -> Email {
-    Email {
-        kind: EmailKind::ResetPassword,
+fn email(subject: &str) -> MailRequest {
+    MailRequest::Composed {
+        kind: "test".to_owned(),
         to: vec!["susan@example.com".to_owned()],
         subject: subject.to_owned(),
         text_body: "text".to_owned(),
@@ -53,10 +53,17 @@ async fn helpers_list_every_email_and_the_last_error() {
         .await
         .expect("mark_sent");
 
-    let subjects: Vec<_> = outbox.emails().into_iter().map(|e| e.subject).collect();
+    let subjects: Vec<_> = outbox
+        .requests()
+        .into_iter()
+        .map(|request| match request {
+            MailRequest::Composed { subject, .. } => subject,
+            other => panic!("{other:?}"),
+        })
+        .collect();
     assert_eq!(
         subjects,
         ["first", "second"],
-        "emails lists all, sent or not"
+        "requests lists all, sent or not"
     );
 }

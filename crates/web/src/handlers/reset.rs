@@ -12,12 +12,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use microblog_domain::ResetToken;
 use microblog_domain::services::{RequestResetError, ResetPasswordCommand, ResetPasswordError};
-use microblog_routes::{INDEX, LOGIN, RESET_PASSWORD};
+use microblog_routes::{LOGIN, RESET_PASSWORD, RESET_PASSWORD_REQUEST};
 use minijinja::context;
 use minijinja::value::Serde;
 
-/// What every unusable link (garbage, expired, used, superseded) says.
-pub(crate) const INVALID_LINK: &str = "The password reset link is invalid or has expired.";
+/// What a used link says (its password changed since it was sent: this or a newer link).
+const USED_LINK: &str = "This reset link has already been used. If you still need to reset your password, request a new link below.";
+/// What an expired link says.
+const EXPIRED_LINK: &str = "This reset link has expired. Request a new link below.";
+/// What anything else says (garbage, bad signature, wrong audience, no such account).
+const INVALID_LINK: &str = "This reset link is invalid.";
 const CHECK_EMAIL: &str = "Check your email for the instructions to reset your password";
 
 /// `GET /reset_password_request`.
@@ -68,22 +72,18 @@ pub(crate) async fn follow_link(
             web.session.set_reset_token(token);
             Ok(private_page(see_other(RESET_PASSWORD.path())))
         }
-        Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
-        Err(ResetPasswordError::Busy(busy)) => Err(busy.into()),
-        Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
+        Err(error) => refused(&web, error),
     }
 }
 
 /// `GET /reset_password`: the new-password form, while the session holds a valid token.
 pub(crate) async fn reset_form(PrivateGuest(web): PrivateGuest) -> Result<Response, WebError> {
     let Some(token) = web.session.reset_token() else {
-        return Ok(private_page(invalid_link(&web)));
+        return Ok(private_page(dead_link(&web, INVALID_LINK)));
     };
     match web.state.password_reset.verify(&token).await {
         Ok(_) => reset_page(&web, FormView::new(), StatusCode::OK),
-        Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
-        Err(ResetPasswordError::Busy(busy)) => Err(busy.into()),
-        Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
+        Err(error) => refused(&web, error),
     }
 }
 
@@ -120,7 +120,7 @@ async fn set_password(
     form: ResetPasswordForm,
 ) -> Result<Response, WebError> {
     let Some(token) = token else {
-        return Ok(private_page(invalid_link(&web)));
+        return Ok(private_page(dead_link(&web, INVALID_LINK)));
     };
     let new_password = match form.new_password() {
         Ok(password) => password,
@@ -141,9 +141,7 @@ async fn set_password(
                 .flash(FlashLevel::Success, "Your password has been reset.");
             Ok(private_page(found(LOGIN.path())))
         }
-        Err(ResetPasswordError::InvalidToken) => Ok(private_page(invalid_link(&web))),
-        Err(ResetPasswordError::Busy(busy)) => Err(busy.into()),
-        Err(ResetPasswordError::Unexpected(error)) => Err(error.into()),
+        Err(error) => refused(&web, error),
     }
 }
 
@@ -153,8 +151,23 @@ fn reset_page(web: &Web, form: FormView, status: StatusCode) -> Result<Response,
     Ok(private_page(page))
 }
 
-fn invalid_link(web: &Web) -> Response {
+/// The answer to a failed verification or reset: a dead link explains itself, anything
+/// else is an error page.
+fn refused(web: &Web, error: ResetPasswordError) -> Result<Response, WebError> {
+    let message = match error {
+        ResetPasswordError::LinkUsed => USED_LINK,
+        ResetPasswordError::LinkExpired => EXPIRED_LINK,
+        ResetPasswordError::LinkInvalid => INVALID_LINK,
+        ResetPasswordError::Busy(busy) => return Err(busy.into()),
+        ResetPasswordError::Unexpected(error) => return Err(error.into()),
+    };
+    Ok(private_page(dead_link(web, message)))
+}
+
+/// Forgets the session's token and sends the browser to the form that mails a new link,
+/// with `message` saying what was wrong with the one it held.
+fn dead_link(web: &Web, message: &'static str) -> Response {
     web.session.clear_reset_token();
-    web.session.flash(FlashLevel::Error, INVALID_LINK);
-    found(INDEX.path())
+    web.session.flash(FlashLevel::Error, message);
+    found(RESET_PASSWORD_REQUEST.path())
 }

@@ -40,7 +40,7 @@ async fn login_and_registration_answer_503_when_hashing_is_at_capacity() {
         "register",
     );
     assert!(
-        app.world.outbox.emails().is_empty(),
+        app.sent_emails().await.is_empty(),
         "load is not a failure: no alert to the admins"
     );
     assert!(app.world.users.all().is_empty(), "nothing was stored");

@@ -2,9 +2,14 @@
 
 use crate::support::{PASSWORD, TestApp};
 use axum::http::StatusCode;
+use microblog_domain::{ResetTokens, SecretKey};
 
 const CHECK_EMAIL: &str = "Check your email for the instructions to reset your password";
-const INVALID: &str = "The password reset link is invalid or has expired.";
+const USED: &str = "This reset link has already been used.";
+const EXPIRED: &str = "This reset link has expired.";
+const INVALID: &str = "This reset link is invalid.";
+/// Where every dead link lands: the form that mails a new one.
+const REQUEST_FORM: &str = "/reset_password_request";
 const NEW_PASSWORD: &str = "a brand new password";
 
 async fn request_reset(app: &mut TestApp, email: &str) -> crate::support::Reply {
@@ -46,7 +51,7 @@ async fn known_and_unknown_addresses_get_the_same_answer() {
         assert_eq!(reply.location(), "/login");
         assert!(page.contains(CHECK_EMAIL));
     }
-    let emails = app.world.outbox.emails();
+    let emails = app.sent_emails().await;
     assert_eq!(emails.len(), 1, "mail only for the known address");
     assert_eq!(
         emails[0].to,
@@ -62,7 +67,7 @@ async fn a_malformed_address_redraws_the_form_with_the_error() {
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.text().contains("Invalid email address."));
     assert!(reply.text().contains("value=\"not an address\""));
-    assert!(app.world.outbox.emails().is_empty());
+    assert!(app.sent_emails().await.is_empty());
 }
 
 #[tokio::test]
@@ -133,15 +138,36 @@ async fn a_used_link_shows_no_form() {
     let mut later = app.browser();
     let reply = later.get(&link).await;
     assert_eq!(reply.status, StatusCode::FOUND);
-    assert_eq!(reply.location(), "/index");
-    let page = later.get("/login").await.text();
-    assert!(page.contains(INVALID));
+    assert_eq!(reply.location(), REQUEST_FORM);
+    let page = later.get(REQUEST_FORM).await;
+    assert!(page.text().contains(USED), "{}", page.text());
+    assert!(page.has_form(), "the form to request a new link");
     let form = later.get("/reset_password").await;
     assert_eq!(
         form.location(),
-        "/index",
+        REQUEST_FORM,
         "no token in the session: no form"
     );
+    assert!(later.get(REQUEST_FORM).await.text().contains(INVALID));
+}
+
+#[tokio::test]
+async fn an_expired_link_says_it_expired_and_offers_a_new_one() {
+    let mut app = TestApp::new();
+    app.register("susan", "susan@example.com", PASSWORD).await;
+    let susan = app.world.users.named("susan");
+    let secret = SecretKey::parse("a test secret that is at least 32 bytes long").unwrap();
+    let tokens = ResetTokens::new(&secret, std::time::Duration::from_secs(600));
+    let an_hour_ago = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    let link = format!(
+        "/reset_password/{}",
+        tokens.issue(&susan, an_hour_ago).as_str()
+    );
+    let reply = app.get(&link).await;
+    assert_eq!(reply.location(), REQUEST_FORM);
+    let page = app.get(REQUEST_FORM).await.text();
+    assert!(page.contains(EXPIRED), "{page}");
+    assert!(!page.contains(USED) && !page.contains(INVALID));
 }
 
 #[tokio::test]
@@ -153,10 +179,12 @@ async fn garbage_tokens_are_invalid_links() {
         "/reset_password/%00",
     ] {
         let reply = app.get(link).await;
-        assert_eq!(reply.location(), "/index", "{link}");
+        assert_eq!(reply.location(), REQUEST_FORM, "{link}");
         assert!(!reply.has_form());
+        let page = app.get(REQUEST_FORM).await.text();
+        assert!(page.contains(INVALID), "{link}: {page}");
+        assert!(!page.contains(USED) && !page.contains(EXPIRED));
     }
-    assert!(app.get("/login").await.text().contains(INVALID));
 }
 
 #[tokio::test]

@@ -10,8 +10,9 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use fakes::SwitchableReadiness;
 use microblog_crypto::Argon2Hasher;
-use microblog_domain::{EmailKind, SecretKey, User};
-use microblog_testkit::tasks::TestTasks;
+use microblog_domain::services::MailDispatcher;
+use microblog_domain::{Email, EmailKind, SecretKey, User};
+use microblog_testkit::recording_mailer::RecordingMailer;
 use microblog_testkit::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};
 use microblog_web::{WebConfig, app};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
@@ -30,6 +31,8 @@ pub struct World {
     pub users: Arc<InMemoryUsers>,
     pub posts: Arc<InMemoryPosts>,
     pub outbox: Arc<InMemoryOutbox>,
+    /// Where the dispatcher delivers, once a test settles the outbox.
+    pub mailer: Arc<RecordingMailer>,
     pub readiness: Arc<SwitchableReadiness>,
 }
 
@@ -37,7 +40,7 @@ pub struct World {
 pub struct TestApp {
     router: Router,
     pub world: World,
-    tasks: TestTasks,
+    dispatcher: MailDispatcher,
     cookie: Option<String>,
     peer: SocketAddr,
 }
@@ -62,6 +65,7 @@ impl TestApp {
             posts: Arc::new(InMemoryPosts::new(users.clone())),
             users,
             outbox: Arc::new(InMemoryOutbox::default()),
+            mailer: Arc::new(RecordingMailer::new()),
             readiness: Arc::new(SwitchableReadiness::default()),
         };
         let mut chosen = Ports {
@@ -75,19 +79,19 @@ impl TestApp {
         let secret = SecretKey::parse("a test secret that is at least 32 bytes long").unwrap();
         let mut web_config = WebConfig::new(secret.clone());
         config(&mut web_config);
-        let tasks = TestTasks::default();
         let wired = Wired {
             alerts_outbox: world.outbox.clone(),
             readiness: world.readiness.clone(),
             per_page: PER_PAGE,
-            tasks: tasks.clone(),
         };
         let services = wiring::services(&chosen, &wired, &secret);
+        let dispatcher =
+            wiring::dispatcher(&chosen, world.outbox.clone(), world.mailer.clone(), &secret);
         let router = app(services, web_config).expect("templates load");
         Self {
             router,
             world,
-            tasks,
+            dispatcher,
             cookie: None,
             peer: "192.0.2.10:50000".parse().unwrap(),
         }
@@ -98,7 +102,7 @@ impl TestApp {
         Self {
             router: self.router.clone(),
             world: self.world.clone(),
-            tasks: self.tasks.clone(),
+            dispatcher: self.dispatcher.clone(),
             cookie: None,
             peer: self.peer,
         }
@@ -204,16 +208,25 @@ impl TestApp {
         self.world.users.named(username)
     }
 
-    /// Waits for the work requests handed to the background (reset emails being queued).
+    /// Delivers everything queued so far, as the dispatcher would (links minted now).
     pub async fn settle(&self) {
-        self.tasks.finish().await;
+        self.dispatcher
+            .drain()
+            .await
+            .expect("the in-memory outbox never fails");
     }
 
-    /// The reset links mailed so far, newest last (as paths on the site).
+    /// Every email delivered once the outbox is settled, oldest first.
+    pub async fn sent_emails(&self) -> Vec<Email> {
+        self.settle().await;
+        self.world.mailer.sent()
+    }
+
+    /// The reset links mailed so far (after [`Self::settle`]), newest last, as paths.
     pub fn reset_links(&self) -> Vec<String> {
         self.world
-            .outbox
-            .emails()
+            .mailer
+            .sent()
             .into_iter()
             .filter(|email| email.kind == EmailKind::ResetPassword)
             .map(|email| {

@@ -3,7 +3,7 @@
 use crate::support::TestApp;
 use axum::http::StatusCode;
 use microblog_domain::EmailKind;
-use microblog_domain::ports::{MockUserRepository, RepoError};
+use microblog_domain::ports::{MockOutbox, OutboxError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -95,9 +95,8 @@ async fn a_non_form_body_gets_a_friendly_page() {
 async fn alerts_sent(app: &TestApp) -> Vec<microblog_domain::Email> {
     for _ in 0..100 {
         let alerts: Vec<_> = app
-            .world
-            .outbox
-            .emails()
+            .sent_emails()
+            .await
             .into_iter()
             .filter(|e| e.kind == EmailKind::ServerError)
             .collect();
@@ -111,11 +110,11 @@ async fn alerts_sent(app: &TestApp) -> Vec<microblog_domain::Email> {
 
 #[tokio::test]
 async fn a_storage_failure_is_an_opaque_500_with_request_id_and_an_alert() {
-    let mut users = MockUserRepository::new();
-    users
-        .expect_by_email()
-        .returning(|_| Err(RepoError::new(std::io::Error::other("disk on fire"))));
-    let mut app = TestApp::build(|ports| ports.users = Arc::new(users), |_| {});
+    let mut outbox = MockOutbox::new();
+    outbox
+        .expect_enqueue()
+        .returning(|_, _| Err(OutboxError::new(std::io::Error::other("disk on fire"))));
+    let mut app = TestApp::build(|ports| ports.outbox = Arc::new(outbox), |_| {});
     let reply = app
         .submit(
             "/reset_password_request",
@@ -147,11 +146,11 @@ async fn a_storage_failure_is_an_opaque_500_with_request_id_and_an_alert() {
 
 #[tokio::test]
 async fn a_panic_in_a_handler_is_a_500_page_with_an_alert() {
-    let mut users = MockUserRepository::new();
-    users
-        .expect_by_email()
-        .returning(|_| panic!("the handler exploded"));
-    let mut app = TestApp::build(|ports| ports.users = Arc::new(users), |_| {});
+    let mut outbox = MockOutbox::new();
+    outbox
+        .expect_enqueue()
+        .returning(|_, _| panic!("the handler exploded"));
+    let mut app = TestApp::build(|ports| ports.outbox = Arc::new(outbox), |_| {});
     let reply = app
         .submit(
             "/reset_password_request",

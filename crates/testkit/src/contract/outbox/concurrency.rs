@@ -1,6 +1,6 @@
 //! Contract of concurrent `claim_due` calls: a lease is exclusive.
 
-use super::{LEASE, at, email, must};
+use super::{LEASE, at, must, request};
 use microblog_domain::ports::{Outbox, OutboxId};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -21,7 +21,7 @@ pub async fn concurrent_claims_never_share_an_entry(
 ) {
     let mut queued = HashSet::new();
     for n in 0..ENTRIES {
-        queued.insert(must(first.enqueue(&email(n), at(0)).await, "enqueue"));
+        queued.insert(must(first.enqueue(&request(n), at(0)).await, "enqueue"));
     }
     let mut tasks = Vec::new();
     for handle in [&first, &second] {

@@ -1,13 +1,13 @@
 //! Leases as fencing tokens: renewal keeps an entry, and a lease taken over by another
 //! claim can no longer change the entry.
 
-use super::{LEASE, at, claim, email, held, must};
+use super::{LEASE, at, claim, held, must, request};
 use microblog_domain::ports::{LeaseState, Outbox};
 
 /// A renewed lease holds until its new end: the entry is not claimable up to it, and is
 /// claimable (as the next attempt) after it.
 pub async fn renewed_lease_is_not_reclaimed(outbox: &dyn Outbox) {
-    let id = must(outbox.enqueue(&email(1), at(0)).await, "enqueue");
+    let id = must(outbox.enqueue(&request(1), at(0)).await, "enqueue");
     let first = claim(outbox, at(0), 10).await;
     assert_eq!(first.len(), 1, "first claim");
     let lease = i64::try_from(LEASE.as_secs()).unwrap_or(i64::MAX);
@@ -32,7 +32,7 @@ pub async fn renewed_lease_is_not_reclaimed(outbox: &dyn Outbox) {
 /// mark_sent, reschedule, mark_dead — reports `Lost` and changes nothing, while the new
 /// holder's writes take effect.
 pub async fn taken_over_lease_changes_nothing(outbox: &dyn Outbox) {
-    must(outbox.enqueue(&email(1), at(0)).await, "enqueue");
+    must(outbox.enqueue(&request(1), at(0)).await, "enqueue");
     let old = claim(outbox, at(0), 10).await.remove(0).lease();
     let lease = i64::try_from(LEASE.as_secs()).unwrap_or(i64::MAX);
     let new = claim(outbox, at(lease + 1), 10).await;

@@ -2,9 +2,11 @@
 
 use super::{
     claims_honour_the_limit_oldest_first, concurrent_claims_never_share_an_entry,
-    enqueued_email_is_claimed_with_one_attempt, expired_lease_is_reclaimed,
-    renewed_lease_is_not_reclaimed, rescheduled_entry_waits_for_its_next_attempt,
-    sent_and_dead_entries_are_never_claimed_again, taken_over_lease_changes_nothing,
+    dropped_entries_are_final, enqueued_email_is_claimed_with_one_attempt,
+    every_request_survives_storage, expired_lease_is_reclaimed,
+    purge_deletes_only_finished_entries_before_the_cutoff, renewed_lease_is_not_reclaimed,
+    rescheduled_entry_waits_for_its_next_attempt, sent_and_dead_entries_are_never_claimed_again,
+    taken_over_lease_changes_nothing,
 };
 use crate::contract::{Check, run_each};
 use microblog_domain::ports::Outbox;
@@ -63,6 +65,9 @@ pub const PROPERTIES: &[Property] = &[
     on_one_handle!(claims_honour_the_limit_oldest_first),
     on_one_handle!(renewed_lease_is_not_reclaimed),
     on_one_handle!(taken_over_lease_changes_nothing),
+    on_one_handle!(every_request_survives_storage),
+    on_one_handle!(dropped_entries_are_final),
+    on_one_handle!(purge_deletes_only_finished_entries_before_the_cutoff),
     property!(concurrent_claims_never_share_an_entry(
         outbox,
         other_process

@@ -3,17 +3,17 @@
 
 use super::fakes::TextComposer;
 use microblog_domain::ports::LockoutRule;
+use microblog_domain::ports::Mailer;
 use microblog_domain::ports::{
     Clock, Outbox, PasswordHasher, PostRepository, SystemClock, TimelineStore, UserRepository,
 };
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, ForgotPassword, MailQueue, OutboxSignal, PasswordReset, Profile, Registration,
-    ResetPolicy, Sessions, SignIn,
+    Alerts, Blog, DispatcherConfig, ForgotPassword, MailDispatcher, MailPreparer, MailQueue,
+    OutboxSignal, PasswordReset, Profile, Registration, ResetPolicy, Sessions, SignIn,
 };
 use microblog_domain::{ResetTokens, SecretKey};
 use microblog_testkit::InMemorySignInAttempts;
-use microblog_testkit::tasks::TestTasks;
 use microblog_web::{Readiness, Services};
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,22 +34,45 @@ pub struct Wired {
     pub alerts_outbox: Arc<dyn Outbox>,
     pub readiness: Arc<dyn Readiness>,
     pub per_page: u32,
-    pub tasks: TestTasks,
+}
+
+/// The reset tokens of these tests: signed with `secret`, valid ten minutes.
+fn tokens(secret: &SecretKey) -> ResetTokens {
+    ResetTokens::new(secret, Duration::from_secs(600))
+}
+
+/// The mail dispatcher over `outbox` (the in-memory one, even when a test swaps the
+/// services' outbox to make it fail), rendering with the plain-text composer and delivering
+/// to `mailer`; tests drain it when they want the mail sent.
+pub fn dispatcher(
+    ports: &Ports,
+    outbox: Arc<dyn Outbox>,
+    mailer: Arc<dyn Mailer>,
+    secret: &SecretKey,
+) -> MailDispatcher {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let preparer = MailPreparer::new(
+        ports.users.clone(),
+        Arc::new(TextComposer),
+        ResetPolicy {
+            tokens: tokens(secret),
+            throttle: Duration::from_secs(60),
+        },
+        Duration::from_secs(24 * 3600),
+    );
+    MailDispatcher::new(
+        outbox,
+        mailer,
+        preparer,
+        clock,
+        DispatcherConfig::default(),
+        OutboxSignal::default(),
+    )
 }
 
 pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let mail = MailQueue::new(
-        ports.outbox.clone(),
-        Arc::new(TextComposer),
-        clock.clone(),
-        OutboxSignal::default(),
-    );
-    let tokens = ResetTokens::new(secret, Duration::from_secs(600));
-    let policy = ResetPolicy {
-        tokens: tokens.clone(),
-        throttle: Duration::from_secs(60),
-    };
+    let mail = MailQueue::new(ports.outbox.clone(), clock.clone(), OutboxSignal::default());
     let users = &ports.users;
     Services {
         registration: Registration::new(users.clone(), ports.hasher.clone(), clock.clone()),
@@ -64,19 +87,13 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
             mail.clone(),
         ),
         sessions: Sessions::new(users.clone(), clock.clone(), Duration::from_secs(60)),
-        forgot_password: ForgotPassword::new(
-            users.clone(),
-            clock.clone(),
-            mail.clone(),
-            Arc::new(wired.tasks.clone()),
-            policy,
-        ),
+        forgot_password: ForgotPassword::new(mail.clone()),
         password_reset: PasswordReset::new(
             users.clone(),
             ports.hasher.clone(),
             clock.clone(),
             mail,
-            tokens,
+            tokens(secret),
         ),
         profile: Profile::new(users.clone()),
         blog: Blog::new(
@@ -90,7 +107,6 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
             vec!["admin@example.com".to_owned()],
             MailQueue::new(
                 wired.alerts_outbox.clone(),
-                Arc::new(TextComposer),
                 clock.clone(),
                 OutboxSignal::default(),
             ),

@@ -1,0 +1,120 @@
+//! `MailRequest`: what the outbox stores — who to write to and why, never a token or a body.
+//!
+//! A request is turned into an [`crate::EmailIntent`] (and so into a rendered email, with any
+//! link minted then) by the dispatcher at the moment it sends, so a link's lifetime counts
+//! from delivery and nothing at rest holds a usable token. Stored as JSON; the field names
+//! below are the stored format and must stay readable by later versions.
+
+use crate::email::EmailKind;
+use crate::entities::{User, UserId};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// A user a notice is for, and the address (normalized key) they had when it was asked for.
+/// If the account is gone or its address has changed by the time of sending, the notice is
+/// dropped rather than sent to a stale address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addressee {
+    pub user_id: UserId,
+    pub address: String,
+}
+
+impl Addressee {
+    /// `user` at their current address.
+    pub fn of(user: &User) -> Self {
+        Self {
+            user_id: user.id,
+            address: user.email.normalized().to_owned(),
+        }
+    }
+}
+
+/// One stored mail request. Nothing here is a secret: tokens are minted at send time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "intent", rename_all = "snake_case")]
+pub enum MailRequest {
+    /// Someone asked for a reset link for this address (its normalized key), known or not.
+    /// At send time the account is looked up, the per-address throttle applied, and a link
+    /// minted; an unknown address is dropped, counted and never logged.
+    ResetPassword { address: String },
+    /// The "your password was changed" notice.
+    PasswordChanged {
+        to: Addressee,
+        #[serde(with = "unix_seconds")]
+        changed_at: OffsetDateTime,
+    },
+    /// The notice sent once per sign-in lock.
+    SignInLocked {
+        to: Addressee,
+        failed_attempts: u32,
+        #[serde(with = "unix_seconds")]
+        locked_at: OffsetDateTime,
+        #[serde(with = "unix_seconds")]
+        locked_until: OffsetDateTime,
+    },
+    /// "Microblog Failure" to the administrators (no secret in it).
+    ServerError {
+        to: Vec<String>,
+        request_line: String,
+        request_id: String,
+        error_chain: Vec<String>,
+        #[serde(with = "unix_seconds")]
+        occurred_at: OffsetDateTime,
+    },
+    /// `microblog send-test-email`, or any operator's test message.
+    Test {
+        to: Vec<String>,
+        #[serde(with = "unix_seconds")]
+        sent_at: OffsetDateTime,
+    },
+    /// A message composed by a version before requests were stored (converted by the
+    /// migration that introduced them). Only kinds that carry no token keep their text; a
+    /// stored reset link was turned into a [`MailRequest::ResetPassword`] instead.
+    Composed {
+        kind: String,
+        to: Vec<String>,
+        subject: String,
+        text_body: String,
+        html_body: String,
+    },
+}
+
+impl MailRequest {
+    /// The notice that `user`'s password changed at `changed_at`.
+    pub fn password_changed(user: &User, changed_at: OffsetDateTime) -> Self {
+        Self::PasswordChanged {
+            to: Addressee::of(user),
+            changed_at,
+        }
+    }
+
+    /// The kind of email this request becomes (an unknown legacy kind reads as `Test`, and
+    /// is refused when rendered).
+    pub fn kind(&self) -> EmailKind {
+        match self {
+            Self::ResetPassword { .. } => EmailKind::ResetPassword,
+            Self::PasswordChanged { .. } => EmailKind::PasswordChanged,
+            Self::SignInLocked { .. } => EmailKind::SignInLocked,
+            Self::ServerError { .. } => EmailKind::ServerError,
+            Self::Test { .. } => EmailKind::Test,
+            Self::Composed { kind, .. } => EmailKind::parse(kind).unwrap_or(EmailKind::Test),
+        }
+    }
+}
+
+/// Timestamps as whole Unix seconds, the precision every notice shows.
+mod unix_seconds {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    pub fn serialize<S: Serializer>(at: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(at.unix_timestamp())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<OffsetDateTime, D::Error> {
+        let seconds = i64::deserialize(deserializer)?;
+        OffsetDateTime::from_unix_timestamp(seconds).map_err(serde::de::Error::custom)
+    }
+}
