@@ -6,11 +6,14 @@ use crate::tasks::TrackedTasks;
 use anyhow::Context as _;
 use microblog_crypto::Argon2Hasher;
 use microblog_domain::ResetTokens;
-use microblog_domain::ports::{Clock, EmailComposer, Mailer, Outbox, SystemClock, UserRepository};
+use microblog_domain::ports::{
+    Clock, EmailComposer, Mailer, Outbox, SessionStore, SystemClock, UserRepository,
+};
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, DispatcherConfig, ForgotPassword, MailDispatcher, MailQueue, OutboxSignal,
-    PasswordReset, Profile, Registration, ResetPolicy, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, DispatcherConfig, ForgotPassword, MailDispatcher, MailQueue,
+    ManageSessions, OutboxSignal, PasswordReset, Profile, Registration, ResetPolicy, Sessions,
+    SignIn,
 };
 use microblog_domain::values::SecretKey;
 use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpMailer};
@@ -19,8 +22,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-/// `last_seen` is written at most once per this interval.
-const LAST_SEEN_INTERVAL: Duration = Duration::from_secs(60);
+/// Expired login sessions are deleted this often.
+const SESSION_PURGE_INTERVAL: Duration = Duration::from_secs(600);
 
 /// Everything built from the configuration.
 struct Core {
@@ -98,19 +101,37 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
     let tokens = ResetTokens::new(secret, config.reset_token_ttl);
     let tasks = TrackedTasks::default();
     let (mailer, mailer_description) = mailer(config)?;
+    let session_store: Arc<dyn SessionStore> = Arc::new(database.sessions());
+    let sessions = Sessions::new(
+        users.clone(),
+        Arc::clone(&session_store),
+        Arc::clone(&clock),
+        config.sessions,
+    );
+    let lockout = Lockout::new(
+        Arc::new(database.sign_in_attempts()),
+        Arc::clone(&clock),
+        config.login_lockout,
+    );
     let services = microblog_web::Services {
         registration: Registration::new(users.clone(), hasher.clone(), Arc::clone(&clock)),
         sign_in: SignIn::new(
             users.clone(),
             hasher.clone(),
-            Lockout::new(
-                Arc::new(database.sign_in_attempts()),
-                Arc::clone(&clock),
-                config.login_lockout,
-            ),
+            lockout.clone(),
             mail.clone(),
+            sessions.clone(),
         ),
-        sessions: Sessions::new(users.clone(), Arc::clone(&clock), LAST_SEEN_INTERVAL),
+        sessions: sessions.clone(),
+        manage_sessions: ManageSessions::new(session_store, Arc::clone(&clock)),
+        change_password: ChangePassword::new(
+            users.clone(),
+            hasher.clone(),
+            Arc::clone(&clock),
+            lockout,
+            mail.clone(),
+            sessions.clone(),
+        ),
         forgot_password: ForgotPassword::new(
             users.clone(),
             Arc::clone(&clock),
@@ -127,6 +148,7 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
             Arc::clone(&clock),
             mail.clone(),
             tokens,
+            sessions,
         ),
         profile: Profile::new(users.clone()),
         blog: Blog::new(
@@ -159,6 +181,11 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let shutdown = CancellationToken::new();
     let dispatcher =
         (!args.no_dispatcher).then(|| tokio::spawn(core.dispatcher.clone().run(shutdown.clone())));
+    let purge = tokio::spawn(crate::tasks::purge_sessions(
+        core.services.sessions.clone(),
+        SESSION_PURGE_INTERVAL,
+        shutdown.clone(),
+    ));
     let web = microblog_web::WebConfig {
         secret_key: secret,
         base_url: config.base_url.clone(),
@@ -189,6 +216,7 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     );
     core.tasks.finish().await;
     shutdown.cancel();
+    let _ = purge.await;
     if let Some(dispatcher) = dispatcher {
         let _ = tokio::time::timeout(Duration::from_secs(60), dispatcher).await;
     }

@@ -12,6 +12,7 @@
 //!   an older user's when the column was added.
 //! - `mail_outbox.recipient` holds the recipients as a JSON array of strings
 //!   (`["a@example.com","b@example.com"]`): unambiguous whatever an address contains.
+//! - `sessions.secret_hash` is SHA-256 of the login cookie's secret, never the secret.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -21,6 +22,7 @@ mod m20261123_000003_create_followers;
 mod m20261123_000004_create_mail_outbox;
 mod m20261125_000001_create_sign_in_attempts;
 mod m20261201_000001_add_username_skeleton;
+mod m20261203_000001_create_sessions;
 
 /// Applies and rolls back Microblog's migrations, in order.
 pub struct Migrator;
@@ -35,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_mail_outbox::Migration),
             Box::new(m20261125_000001_create_sign_in_attempts::Migration),
             Box::new(m20261201_000001_add_username_skeleton::Migration),
+            Box::new(m20261203_000001_create_sessions::Migration),
         ]
     }
 }

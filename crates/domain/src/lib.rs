@@ -9,6 +9,7 @@ pub mod entities;
 pub mod ports;
 pub mod reset_token;
 pub mod services;
+pub mod session;
 pub mod values;
 
 pub use email::{Email, EmailIntent, EmailKind};
@@ -16,6 +17,9 @@ pub use entities::{
     FollowCounts, NewUser, Page, PageRequest, Post, PostId, TimelinePost, User, UserId,
 };
 pub use reset_token::{ResetClaims, ResetToken, ResetTokenError, ResetTokens};
+pub use session::{
+    Device, NoRandomness, SessionHandle, SessionSecret, SessionSecretHash, StoredSession,
+};
 pub use values::{
     AboutMe, AboutMeError, EmailAddress, EmailAddressError, Password, PasswordError, PasswordHash,
     PostBody, PostBodyError, SecretKey, SecretKeyError, Username, UsernameError,

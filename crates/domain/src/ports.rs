@@ -2,7 +2,7 @@
 //!
 //! With the `mocks` feature, mockall generates `MockUserRepository`, `MockPostRepository`,
 //! `MockOutbox`, `MockMailer`, `MockEmailComposer`, `MockPasswordHasher` and `MockClock`
-//! (and `MockSignInAttempts`).
+//! (and `MockSignInAttempts`, `MockSessionStore`).
 
 mod background;
 mod clock;
@@ -11,6 +11,7 @@ mod mailer;
 mod outbox;
 mod password_hasher;
 mod posts;
+mod sessions;
 mod sign_in_attempts;
 mod users;
 
@@ -21,9 +22,12 @@ pub use mailer::{MailError, Mailer};
 pub use outbox::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
 pub use password_hasher::{HashError, PasswordHasher};
 pub use posts::PostRepository;
+pub use sessions::SessionStore;
 pub use sign_in_attempts::{Admission, FailureOutcome, LockoutRule, SignInAttempts};
 pub use users::{CreateUserError, UpdateProfileError, UserRepository};
 
+#[cfg(feature = "mocks")]
+pub use sessions::MockSessionStore;
 #[cfg(feature = "mocks")]
 pub use sign_in_attempts::MockSignInAttempts;
 #[cfg(feature = "mocks")]

@@ -7,5 +7,6 @@ mod services {
     mod dispatcher;
     mod lockout;
     mod reset;
+    mod sessions;
     mod support;
 }

@@ -1,5 +1,5 @@
-//! Microblog's storage adapter: the domain's `UserRepository`, `PostRepository` and `Outbox`
-//! ports on SQLite or PostgreSQL through sea-orm.
+//! Microblog's storage adapter: the domain's `UserRepository`, `PostRepository`, `Outbox`,
+//! `SignInAttempts` and `SessionStore` ports on SQLite or PostgreSQL through sea-orm.
 //!
 //! Start with [`Database::connect`], apply the schema with [`Database::migrate`], then hand
 //! [`Database::users`], [`Database::posts`] and [`Database::outbox`] to the services.
@@ -13,6 +13,7 @@ mod entities;
 mod error;
 mod outbox;
 mod posts;
+mod sessions;
 mod sign_in_attempts;
 pub mod testing;
 mod timestamp;
@@ -23,5 +24,6 @@ pub use database::{Database, OutboxCounts, PoolConfig};
 pub use error::StoreError;
 pub use outbox::SeaOrmOutbox;
 pub use posts::SeaOrmPosts;
+pub use sessions::SeaOrmSessions;
 pub use sign_in_attempts::SeaOrmSignInAttempts;
 pub use users::SeaOrmUsers;

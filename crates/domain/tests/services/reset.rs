@@ -168,12 +168,21 @@ async fn a_valid_link_sets_the_password_ends_sessions_and_sends_a_notice() {
         })
         .times(1)
         .returning(|_, _, _| Ok(true));
+    ports
+        .sessions
+        .expect_delete_all_for_user()
+        .withf(|id, keep| *id == UserId(1) && keep.is_none())
+        .times(1)
+        .returning(|_, _| Ok(2));
     let queued = Arc::new(Mutex::new(Vec::new()));
     ports.outbox = recording_outbox(Arc::clone(&queued));
 
     let updated = ports.reset().reset.reset(command(&token)).await.unwrap();
 
-    assert_eq!(updated.session_epoch, 4, "epoch bumped: other sessions end");
+    assert_eq!(
+        updated.session_epoch, 4,
+        "epoch bumped: a sign-in lock lifts"
+    );
     let queued = queued.lock().unwrap();
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].kind, EmailKind::PasswordChanged);

@@ -4,11 +4,11 @@
 use microblog_domain::ports::{
     Clock, MockEmailComposer, MockOutbox, MockPasswordHasher, MockUserRepository, OutboxId,
 };
-use microblog_domain::ports::{LockoutRule, MockSignInAttempts};
+use microblog_domain::ports::{LockoutRule, MockSessionStore, MockSignInAttempts};
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    ForgotPassword, MailQueue, OutboxSignal, PasswordReset, Registration, ResetPolicy, Sessions,
-    SignIn,
+    ForgotPassword, MailQueue, OutboxSignal, PasswordReset, Registration, ResetPolicy,
+    SessionRules, Sessions, SignIn,
 };
 use microblog_domain::values::{AboutMe, EmailAddress, PasswordHash, SecretKey, Username};
 use microblog_domain::{Email, EmailIntent, ResetTokens, User, UserId};
@@ -113,6 +113,7 @@ pub struct AccountPorts {
     pub hasher: MockPasswordHasher,
     pub clock: TestClock,
     pub attempts: MockSignInAttempts,
+    pub sessions: MockSessionStore,
 }
 
 /// Both halves of the password reset, and the tasks the request half starts.
@@ -132,6 +133,7 @@ impl AccountPorts {
             hasher: MockPasswordHasher::new(),
             clock: TestClock::at(0),
             attempts: MockSignInAttempts::new(),
+            sessions: MockSessionStore::new(),
         }
     }
 
@@ -147,15 +149,23 @@ impl AccountPorts {
     pub fn sign_in(self) -> SignIn {
         let mail = mail_queue(self.outbox, self.composer, &self.clock);
         let clock = Arc::new(self.clock);
+        let users = Arc::new(self.users);
+        let sessions = Sessions::new(
+            users.clone(),
+            Arc::new(self.sessions),
+            clock.clone(),
+            SessionRules::default(),
+        );
         let lockout = Lockout::new(Arc::new(self.attempts), clock, LockoutRule::default());
-        SignIn::new(Arc::new(self.users), Arc::new(self.hasher), lockout, mail)
+        SignIn::new(users, Arc::new(self.hasher), lockout, mail, sessions)
     }
 
     pub fn sessions(self) -> Sessions {
         Sessions::new(
             Arc::new(self.users),
+            Arc::new(self.sessions),
             Arc::new(self.clock),
-            Duration::from_secs(60),
+            SessionRules::default(),
         )
     }
 
@@ -163,6 +173,12 @@ impl AccountPorts {
         let users = Arc::new(self.users);
         let mail = mail_queue(self.outbox, self.composer, &self.clock);
         let clock = Arc::new(self.clock);
+        let sessions = Sessions::new(
+            users.clone(),
+            Arc::new(self.sessions),
+            clock.clone(),
+            SessionRules::default(),
+        );
         let tasks = TestTasks::default();
         let policy = ResetPolicy {
             tokens: tokens(),
@@ -176,7 +192,14 @@ impl AccountPorts {
                 Arc::new(tasks.clone()),
                 policy,
             ),
-            reset: PasswordReset::new(users, Arc::new(self.hasher), clock, mail, tokens()),
+            reset: PasswordReset::new(
+                users,
+                Arc::new(self.hasher),
+                clock,
+                mail,
+                tokens(),
+                sessions,
+            ),
             tasks,
         }
     }

@@ -4,12 +4,12 @@
 use super::fakes::TextComposer;
 use microblog_domain::ports::LockoutRule;
 use microblog_domain::ports::{
-    Clock, Outbox, PasswordHasher, PostRepository, SystemClock, UserRepository,
+    Clock, Outbox, PasswordHasher, PostRepository, SessionStore, SystemClock, UserRepository,
 };
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, ForgotPassword, MailQueue, OutboxSignal, PasswordReset, Profile, Registration,
-    ResetPolicy, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, ForgotPassword, MailQueue, ManageSessions, OutboxSignal,
+    PasswordReset, Profile, Registration, ResetPolicy, SessionRules, Sessions, SignIn,
 };
 use microblog_domain::{ResetTokens, SecretKey};
 use microblog_testkit::InMemorySignInAttempts;
@@ -24,6 +24,7 @@ pub struct Ports {
     pub posts: Arc<dyn PostRepository>,
     pub hasher: Arc<dyn PasswordHasher>,
     pub outbox: Arc<dyn Outbox>,
+    pub sessions: Arc<dyn SessionStore>,
 }
 
 /// What the services need besides the ports.
@@ -49,19 +50,36 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
         throttle: Duration::from_secs(60),
     };
     let users = &ports.users;
+    let sessions = Sessions::new(
+        users.clone(),
+        ports.sessions.clone(),
+        clock.clone(),
+        SessionRules::default(),
+    );
+    let lockout = Lockout::new(
+        Arc::new(InMemorySignInAttempts::default()),
+        clock.clone(),
+        LockoutRule::default(),
+    );
     Services {
         registration: Registration::new(users.clone(), ports.hasher.clone(), clock.clone()),
         sign_in: SignIn::new(
             users.clone(),
             ports.hasher.clone(),
-            Lockout::new(
-                Arc::new(InMemorySignInAttempts::default()),
-                clock.clone(),
-                LockoutRule::default(),
-            ),
+            lockout.clone(),
             mail.clone(),
+            sessions.clone(),
         ),
-        sessions: Sessions::new(users.clone(), clock.clone(), Duration::from_secs(60)),
+        sessions: sessions.clone(),
+        manage_sessions: ManageSessions::new(ports.sessions.clone(), clock.clone()),
+        change_password: ChangePassword::new(
+            users.clone(),
+            ports.hasher.clone(),
+            clock.clone(),
+            lockout,
+            mail.clone(),
+            sessions.clone(),
+        ),
         forgot_password: ForgotPassword::new(
             users.clone(),
             clock.clone(),
@@ -75,6 +93,7 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
             clock.clone(),
             mail,
             tokens,
+            sessions,
         ),
         profile: Profile::new(users.clone()),
         blog: Blog::new(
