@@ -5,12 +5,14 @@ use crate::config::Config;
 use anyhow::Context as _;
 use microblog_crypto::Argon2Hasher;
 use microblog_domain::ResetTokens;
-use microblog_domain::ports::{Clock, EmailComposer, Mailer, Outbox, SystemClock, UserRepository};
+use microblog_domain::ports::{
+    Clock, EmailComposer, Mailer, Outbox, SessionStore, SystemClock, UserRepository,
+};
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, DispatcherConfig, ForgotPassword, MailDispatcher, MailPreparer, MailQueue,
-    OutboxRetention, OutboxSignal, PasswordReset, Profile, RebuildTimelines, Registration,
-    ResetPolicy, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, DispatcherConfig, ForgotPassword, MailDispatcher, MailPreparer,
+    MailQueue, ManageSessions, OutboxRetention, OutboxSignal, PasswordReset, Profile,
+    RebuildTimelines, Registration, ResetPolicy, Sessions, SignIn,
 };
 use microblog_domain::values::SecretKey;
 use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpMailer};
@@ -19,10 +21,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-/// `last_seen` is written at most once per this interval.
-const LAST_SEEN_INTERVAL: Duration = Duration::from_secs(60);
 /// How often finished outbox entries older than `OUTBOX_RETENTION` are looked for.
 const PURGE_INTERVAL: Duration = Duration::from_secs(600);
+/// Expired login sessions are deleted this often.
+const SESSION_PURGE_INTERVAL: Duration = Duration::from_secs(600);
 
 /// Everything built from the configuration.
 struct Core {
@@ -113,19 +115,37 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
         },
         config.mail_intent_max_age,
     );
+    let session_store: Arc<dyn SessionStore> = Arc::new(database.sessions());
+    let sessions = Sessions::new(
+        users.clone(),
+        Arc::clone(&session_store),
+        Arc::clone(&clock),
+        config.sessions,
+    );
+    let lockout = Lockout::new(
+        Arc::new(database.sign_in_attempts()),
+        Arc::clone(&clock),
+        config.login_lockout,
+    );
     let services = microblog_web::Services {
         registration: Registration::new(users.clone(), hasher.clone(), Arc::clone(&clock)),
         sign_in: SignIn::new(
             users.clone(),
             hasher.clone(),
-            Lockout::new(
-                Arc::new(database.sign_in_attempts()),
-                Arc::clone(&clock),
-                config.login_lockout,
-            ),
+            lockout.clone(),
             mail.clone(),
+            sessions.clone(),
         ),
-        sessions: Sessions::new(users.clone(), Arc::clone(&clock), LAST_SEEN_INTERVAL),
+        sessions: sessions.clone(),
+        manage_sessions: ManageSessions::new(session_store, Arc::clone(&clock)),
+        change_password: ChangePassword::new(
+            users.clone(),
+            hasher.clone(),
+            Arc::clone(&clock),
+            lockout,
+            mail.clone(),
+            sessions.clone(),
+        ),
         forgot_password: ForgotPassword::new(mail.clone()),
         password_reset: PasswordReset::new(
             users.clone(),
@@ -133,6 +153,7 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
             Arc::clone(&clock),
             mail.clone(),
             tokens,
+            sessions,
         ),
         profile: Profile::new(users.clone()),
         blog: Blog::new(
@@ -171,6 +192,11 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let core = core(&config, &database, &secret)?;
     let shutdown = CancellationToken::new();
     let mail_work = (!args.no_dispatcher).then(|| core.start_mail_work(&shutdown));
+    let purge = tokio::spawn(crate::session_purge::purge_sessions(
+        core.services.sessions.clone(),
+        SESSION_PURGE_INTERVAL,
+        shutdown.clone(),
+    ));
     let web = microblog_web::WebConfig {
         secret_key: secret,
         base_url: config.base_url.clone(),
@@ -198,6 +224,7 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
         .context("the web server failed")?;
     tracing::info!("stopped accepting requests; letting the mail dispatcher finish");
     shutdown.cancel();
+    let _ = purge.await;
     if let Some(mail_work) = mail_work {
         let _ = tokio::time::timeout(Duration::from_secs(60), mail_work).await;
     }

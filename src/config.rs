@@ -4,6 +4,7 @@
 
 use microblog_crypto::HashLimits;
 use microblog_domain::ports::{FeedLimits, LockoutRule};
+use microblog_domain::services::SessionRules;
 use microblog_domain::values::{EmailAddress, SecretKey};
 use microblog_mail::SmtpConfig;
 use std::net::SocketAddr;
@@ -66,6 +67,8 @@ pub struct Config {
     /// `LOGIN_LOCKOUT_THRESHOLD` wrong passwords within `LOGIN_LOCKOUT_WINDOW` seconds lock
     /// an account for `LOGIN_LOCKOUT_DURATION` seconds.
     pub login_lockout: LockoutRule,
+    /// `SESSION_IDLE_TIMEOUT` seconds and `REMEMBER_ME_DAYS`: how long login sessions last.
+    pub sessions: SessionRules,
 }
 
 /// Where configuration values come from (the process environment, or a map in tests).
@@ -143,6 +146,15 @@ impl Config {
             rate_limit_per_minute: number(source, "RATE_LIMIT_PER_MINUTE", 20, 1, 100_000)?,
             trust_forwarded_for: flag(source, "TRUST_FORWARDED_FOR")?,
             login_lockout: parse_login_lockout(source)?,
+            sessions: SessionRules {
+                idle_timeout: Duration::from_secs(
+                    number(source, "SESSION_IDLE_TIMEOUT", 7200, 60, 30 * 86_400)?.into(),
+                ),
+                remember_for: Duration::from_secs(
+                    u64::from(number(source, "REMEMBER_ME_DAYS", 30, 1, 400)?) * 86_400,
+                ),
+                ..SessionRules::default()
+            },
             log_json: match source.get("LOG_FORMAT").as_deref() {
                 None | Some("text") => false,
                 Some("json") => true,

@@ -15,6 +15,7 @@ mod app {
     mod reset_flow;
     mod reset_links;
     mod reset_security;
+    mod sessions;
     mod text_safety;
     mod web_security;
 }

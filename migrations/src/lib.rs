@@ -16,6 +16,7 @@
 //!   (`["a@example.com","b@example.com"]`): unambiguous whatever an address contains (for
 //!   a notice to a user, the address they had when it was asked for). `mail_outbox.payload` is the JSON of the
 //!   domain's `MailRequest` (never a token or a rendered reset link).
+//! - `sessions.secret_hash` is SHA-256 of the login cookie's secret, never the secret.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -25,6 +26,7 @@ mod m20261123_000003_create_followers;
 mod m20261123_000004_create_mail_outbox;
 mod m20261125_000001_create_sign_in_attempts;
 mod m20261201_000001_add_username_skeleton;
+mod m20261203_000001_create_sessions;
 mod m20261203_100000_outbox_stores_requests;
 mod m20261203_200000_create_timeline_entry;
 
@@ -41,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_mail_outbox::Migration),
             Box::new(m20261125_000001_create_sign_in_attempts::Migration),
             Box::new(m20261201_000001_add_username_skeleton::Migration),
+            Box::new(m20261203_000001_create_sessions::Migration),
             Box::new(m20261203_100000_outbox_stores_requests::Migration),
             Box::new(m20261203_200000_create_timeline_entry::Migration),
         ]

@@ -108,6 +108,8 @@ fn each_bad_variable_is_named_in_one_line() {
             &[("LOGIN_LOCKOUT_DURATION", "90000")],
             "LOGIN_LOCKOUT_DURATION",
         ),
+        (&[("SESSION_IDLE_TIMEOUT", "2h")], "SESSION_IDLE_TIMEOUT"),
+        (&[("REMEMBER_ME_DAYS", "0")], "REMEMBER_ME_DAYS"),
         (
             &[("MAIL_DEFAULT_SENDER", "Microblog <nope>")],
             "MAIL_DEFAULT_SENDER",
@@ -170,4 +172,17 @@ fn login_lockout_defaults_to_ten_failures_in_fifteen_minutes_for_fifteen_minutes
     assert_eq!(tuned.login_lockout.threshold, 5);
     assert_eq!(tuned.login_lockout.window, Duration::from_secs(600));
     assert_eq!(tuned.login_lockout.duration, Duration::from_secs(3600));
+}
+
+#[test]
+fn sessions_default_to_two_idle_hours_and_thirty_remembered_days() {
+    let config = load(&[]).unwrap();
+    assert_eq!(config.sessions.idle_timeout, Duration::from_secs(7200));
+    assert_eq!(
+        config.sessions.remember_for,
+        Duration::from_secs(30 * 86_400)
+    );
+    let tuned = load(&[("SESSION_IDLE_TIMEOUT", "600"), ("REMEMBER_ME_DAYS", "7")]).unwrap();
+    assert_eq!(tuned.sessions.idle_timeout, Duration::from_secs(600));
+    assert_eq!(tuned.sessions.remember_for, Duration::from_secs(7 * 86_400));
 }

@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--database sqlite|postgres] [--seconds N]`: release build, seeded
+//! `cargo xtask bench [--database sqlite|postgres] [--seconds N] [--pages-only]`: release build, seeded
 //! database, wrk against each page beside an axum "hello" ceiling, paced reset requests with
 //! a normal and a slow mail server, a hashing burst, outbox-to-SMTP throughput, peak memory;
 //! writes BENCHMARKS.md.
@@ -26,6 +26,9 @@ pub struct Options {
     pub mail_only: bool,
     /// Only the hashing burst, on a fresh database of its own.
     pub burst_only: bool,
+    /// Only the page loads beside the hello ceiling (the per-request session cost), printed
+    /// as a table; BENCHMARKS.md is left as it is.
+    pub pages_only: bool,
 }
 
 impl Options {
@@ -35,6 +38,7 @@ impl Options {
             seconds: 10,
             mail_only: false,
             burst_only: false,
+            pages_only: false,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -46,6 +50,10 @@ impl Options {
                 options.burst_only = true;
                 continue;
             }
+            if arg == "--pages-only" {
+                options.pages_only = true;
+                continue;
+            }
             match (arg.as_str(), args.next().map(String::as_str)) {
                 ("--database", Some("sqlite")) => options.postgres = false,
                 ("--database", Some("postgres")) => options.postgres = true,
@@ -53,7 +61,7 @@ impl Options {
                     options.seconds = n.parse().context("--seconds takes a number")?
                 }
                 _ => anyhow::bail!(
-                    "usage: cargo xtask bench [--database sqlite|postgres] [--seconds N] [--mail-only | --burst-only]"
+                    "usage: cargo xtask bench [--database sqlite|postgres] [--seconds N] [--mail-only | --burst-only | --pages-only]"
                 ),
             }
         }
@@ -145,6 +153,11 @@ async fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
     ] {
         println!("driving {name}...");
         pages.push((name, wrk::run(load, &format!("{base}{path}"), headers)?));
+    }
+
+    if options.pages_only {
+        println!("\n{}", report::pages_table(&ceiling, &pages));
+        return Ok(());
     }
 
     println!("paced reset requests...");

@@ -1,6 +1,7 @@
 //! `cargo xtask e2e`: the release binary, the development mailbox (SMTP sink and web inbox)
 //! and headless Chromium walking the password-reset flow as a person would, the emailed link
-//! followed from the web inbox, with a screenshot of every step in `target/e2e/`.
+//! followed from the web inbox — then signing in from a second browser and ending that
+//! session from `/sessions` — with a screenshot of every step in `target/e2e/`.
 //!
 //! Needs Chromium and chromedriver (Debian: `apt-get install chromium chromium-driver`;
 //! `CHROMIUM` and `CHROMEDRIVER` override their paths). Fails, naming the step, when an
@@ -105,17 +106,38 @@ async fn drive(
     base_url: &str,
     driver_port: u16,
 ) -> anyhow::Result<(Vec<walk::Step>, Vec<String>)> {
+    let webdriver = format!("http://127.0.0.1:{driver_port}");
     let browser = Browser::connect(
-        &format!("http://127.0.0.1:{driver_port}"),
+        &webdriver,
         &paths.chromium,
         &paths.out.join("chromium-profile"),
         base_url,
     )
     .await?;
+    // A second device of the same person: its own profile, so its own cookies.
+    let second = match Browser::connect(
+        &webdriver,
+        &paths.chromium,
+        &paths.out.join("chromium-profile-2"),
+        base_url,
+    )
+    .await
+    {
+        Ok(second) => second,
+        Err(error) => {
+            browser.close().await;
+            return Err(error);
+        }
+    };
     let mut walk = walk::Walk::new(&browser, &paths.out);
-    let walked = flow::walk(&mut walk, mailbox, base_url, &flow::Person::susan()).await;
+    let browsers = flow::Browsers {
+        first: &browser,
+        second: &second,
+    };
+    let walked = flow::walk(&mut walk, browsers, mailbox, base_url, &flow::Person::susan()).await;
     let (steps, offline) = (walk.steps, walk.offline);
     browser.close().await;
+    second.close().await;
     walked.map(|()| (steps, offline))
 }
 
@@ -157,7 +179,7 @@ fn fresh_output_dir(out: &Path) -> anyhow::Result<()> {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        if path.is_dir() && name == "chromium-profile" {
+        if path.is_dir() && name.starts_with("chromium-profile") {
             std::fs::remove_dir_all(&path)?;
         } else if name.ends_with(".png")
             || name.ends_with(".log")

@@ -18,9 +18,9 @@ tasks:
   mailbox [--port N] [--web-port N]
                         a local SMTP server that prints every email (default port 8025) and
                         a web inbox of them on http://127.0.0.1:8026
-  bench [--database sqlite|postgres] [--seconds N] [--mail-only | --burst-only]
+  bench [--database sqlite|postgres] [--seconds N] [--mail-only | --burst-only | --pages-only]
                         release build, seeded database, load on every page, a hashing burst;
-                        writes BENCHMARKS.md
+                        writes BENCHMARKS.md (--pages-only: page loads only, printed)
   soak --minutes N [--database sqlite|postgres] [--rate R] [--seed S]
                         mixed traffic for N minutes against a faulty SMTP sink, then checks: no
                         5xx but 503, bounded peak RSS, every accepted reset mailed exactly once

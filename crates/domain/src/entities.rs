@@ -27,8 +27,9 @@ pub struct User {
     pub password_hash: PasswordHash,
     pub about_me: AboutMe,
     pub last_seen: OffsetDateTime,
-    /// Bumped whenever every existing session must end (a password reset). Sessions carry
-    /// the epoch they were issued under; a mismatch logs them out.
+    /// Bumped with every password change (reset or `/change_password`). Login sessions are
+    /// server-side rows now and are ended explicitly; the epoch scopes the sign-in lockout's
+    /// counts, so a new password lifts a lock.
     pub session_epoch: i64,
     pub created_at: OffsetDateTime,
 }

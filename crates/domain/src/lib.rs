@@ -10,6 +10,7 @@ pub mod mail_request;
 pub mod ports;
 pub mod reset_token;
 pub mod services;
+pub mod session;
 pub mod values;
 
 pub use email::{Email, EmailIntent, EmailKind};
@@ -19,6 +20,9 @@ pub use entities::{
 };
 pub use mail_request::{Addressee, MailRequest};
 pub use reset_token::{ResetClaims, ResetToken, ResetTokenError, ResetTokens};
+pub use session::{
+    Device, NoRandomness, SessionHandle, SessionSecret, SessionSecretHash, StoredSession,
+};
 pub use values::{
     AboutMe, AboutMeError, EmailAddress, EmailAddressError, Password, PasswordError, PasswordHash,
     PostBody, PostBodyError, SecretKey, SecretKeyError, Username, UsernameError,

@@ -2,7 +2,7 @@
 //!
 //! With the `mocks` feature, mockall generates `MockUserRepository`, `MockPostRepository`,
 //! `MockOutbox`, `MockMailer`, `MockEmailComposer`, `MockPasswordHasher` and `MockClock`
-//! (and `MockSignInAttempts`, `MockTimelineStore`).
+//! (and `MockSignInAttempts`, `MockSessionStore`, `MockTimelineStore`).
 
 mod clock;
 mod composer;
@@ -10,6 +10,7 @@ mod mailer;
 mod outbox;
 mod password_hasher;
 mod posts;
+mod sessions;
 mod sign_in_attempts;
 mod timelines;
 mod users;
@@ -20,10 +21,13 @@ pub use mailer::{MailError, Mailer};
 pub use outbox::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
 pub use password_hasher::{HashError, PasswordHasher};
 pub use posts::PostRepository;
+pub use sessions::SessionStore;
 pub use sign_in_attempts::{Admission, FailureOutcome, LockoutRule, SignInAttempts};
 pub use timelines::{FeedLimits, RebuildBatch, TimelineStore};
 pub use users::{CreateUserError, UpdateProfileError, UserRepository};
 
+#[cfg(feature = "mocks")]
+pub use sessions::MockSessionStore;
 #[cfg(feature = "mocks")]
 pub use sign_in_attempts::MockSignInAttempts;
 #[cfg(feature = "mocks")]

@@ -5,12 +5,14 @@
 
 mod alerts;
 mod blog;
+mod change_password;
 mod dispatcher;
 mod error;
 mod forgot_password;
 mod lockout;
 mod mail_preparer;
 mod mail_queue;
+mod manage_sessions;
 mod outbox_retention;
 mod password_reset;
 mod profile;
@@ -21,18 +23,20 @@ mod sign_in;
 
 pub use alerts::{Alerts, ServerErrorReport};
 pub use blog::{Blog, FollowError, ProfilePage};
+pub use change_password::{ChangePassword, ChangePasswordCommand, ChangePasswordError};
 pub use dispatcher::{DispatchReport, DispatcherConfig, MailDispatcher, OutboxSignal, backoff};
 pub use error::{Busy, UnexpectedError};
 pub use forgot_password::{ForgotPassword, RequestResetError};
 pub use lockout::Lockout;
 pub use mail_preparer::{MailPreparer, Prepared, ResetPolicy};
 pub use mail_queue::MailQueue;
+pub use manage_sessions::{ManageSessions, RevokeSessionError};
 pub use outbox_retention::OutboxRetention;
 pub use password_reset::{PasswordReset, ResetPasswordCommand, ResetPasswordError};
 pub use profile::{Profile, UpdateProfileCommand, UpdateProfileError};
 pub use rebuild_timelines::{RebuildProgress, RebuildTimelines};
 pub use registration::{RegisterCommand, RegisterError, Registration};
-pub use sessions::Sessions;
+pub use sessions::{OpenedSession, SessionRules, Sessions, SignedIn};
 pub use sign_in::{AuthenticateError, SignIn};
 
 use error::{hashing, repo};

@@ -9,5 +9,6 @@ mod services {
     mod preparer;
     mod rebuild;
     mod reset;
+    mod sessions;
     mod support;
 }

@@ -39,6 +39,15 @@ pub const RESET_PASSWORD: Route = Route::new("reset_password", "/reset_password"
 /// The emailed link; its token is a secret (see [`Rule::masked`] for logs).
 pub const RESET_PASSWORD_TOKEN: Route<1> =
     Route::new("reset_password_token", "/reset_password/{token}");
+/// The signed-in user's sessions.
+pub const SESSIONS: Route = Route::new("sessions", "/sessions");
+/// Ends one of them; the segment is the session's public handle, never its secret.
+pub const REVOKE_SESSION: Route<1> = Route::new("revoke_session", "/sessions/{handle}/revoke");
+/// Ends every session of the user but the current one.
+pub const REVOKE_OTHER_SESSIONS: Route =
+    Route::new("revoke_other_sessions", "/sessions/revoke_others");
+/// The signed-in user's password change form.
+pub const CHANGE_PASSWORD: Route = Route::new("change_password", "/change_password");
 /// Liveness probe.
 pub const HEALTHZ: Route = Route::new("healthz", "/healthz");
 /// Readiness probe.
@@ -61,6 +70,10 @@ pub const ALL: &[Rule] = &[
     RESET_PASSWORD_REQUEST.rule(),
     RESET_PASSWORD.rule(),
     RESET_PASSWORD_TOKEN.rule(),
+    SESSIONS.rule(),
+    REVOKE_SESSION.rule(),
+    REVOKE_OTHER_SESSIONS.rule(),
+    CHANGE_PASSWORD.rule(),
     HEALTHZ.rule(),
     READYZ.rule(),
     STATIC.rule(),
@@ -92,6 +105,11 @@ pub fn login_with_next(next: Option<&str>) -> String {
         Some(next) => format!("{}?next={}", LOGIN.path(), route::encode(next)),
         None => LOGIN.path().to_owned(),
     }
+}
+
+/// `/sessions/<handle>/revoke`.
+pub fn revoke_session(handle: &str) -> String {
+    REVOKE_SESSION.path(handle)
 }
 
 /// `/static/<file>`.
@@ -139,6 +157,10 @@ mod tests {
                 "/reset_password_request",
                 "/reset_password",
                 "/reset_password/<token>",
+                "/sessions",
+                "/sessions/<handle>/revoke",
+                "/sessions/revoke_others",
+                "/change_password",
                 "/healthz",
                 "/readyz",
                 "/static/<file>",

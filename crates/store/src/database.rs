@@ -3,10 +3,10 @@
 
 mod migrate;
 
-use crate::SeaOrmSignInAttempts;
 use crate::error::StoreError;
 use crate::write_gate::WriteGate;
 use crate::{SeaOrmOutbox, SeaOrmPosts, SeaOrmTimelines, SeaOrmUsers, outbox};
+use crate::{SeaOrmSessions, SeaOrmSignInAttempts};
 use microblog_domain::ports::FeedLimits;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
@@ -160,6 +160,11 @@ impl Database {
     /// The per-account sign-in failure counts and locks on this pool.
     pub fn sign_in_attempts(&self) -> SeaOrmSignInAttempts {
         SeaOrmSignInAttempts::new(self.conn.clone(), self.writes.clone())
+    }
+
+    /// The login sessions on this pool.
+    pub fn sessions(&self) -> SeaOrmSessions {
+        SeaOrmSessions::new(self.conn.clone(), self.writes.clone())
     }
 
     /// The sea-orm connection, for this crate's own helpers.

@@ -7,5 +7,6 @@
 pub(crate) mod followers;
 pub(crate) mod mail_outbox;
 pub(crate) mod post;
+pub(crate) mod session;
 pub(crate) mod sign_in_attempt;
 pub(crate) mod user;

@@ -1,6 +1,6 @@
 //! Microblog's storage adapter: the domain's `UserRepository`, `PostRepository`,
-//! `TimelineStore`, `SignInAttempts` and `Outbox` ports on SQLite or PostgreSQL through
-//! sea-orm.
+//! `TimelineStore`, `SignInAttempts`, `SessionStore` and `Outbox` ports on SQLite or
+//! PostgreSQL through sea-orm.
 //!
 //! Start with [`Database::connect`], apply the schema with [`Database::migrate`], then hand
 //! [`Database::users`], [`Database::posts`] and [`Database::outbox`] to the services.
@@ -15,6 +15,7 @@ mod entities;
 mod error;
 mod outbox;
 mod posts;
+mod sessions;
 mod sign_in_attempts;
 pub mod testing;
 mod timelines;
@@ -26,6 +27,7 @@ pub use database::{Database, OutboxCounts, PoolConfig};
 pub use error::StoreError;
 pub use outbox::SeaOrmOutbox;
 pub use posts::SeaOrmPosts;
+pub use sessions::SeaOrmSessions;
 pub use sign_in_attempts::SeaOrmSignInAttempts;
 pub use timelines::SeaOrmTimelines;
 pub use users::SeaOrmUsers;

@@ -1,7 +1,7 @@
 //! Contract suites for the domain's ports: run them against your adapter.
 //!
 //! Each storage port's suite ([`user_repository`], [`post_repository`], [`timelines`],
-//! [`outbox`]) is one
+//! [`outbox`], [`sign_in_attempts`], [`session_store`]) is one
 //! public function per property; each expects a fresh, empty store and panics, naming the
 //! clause, when the adapter breaks it. Writing a new adapter, run them all with the
 //! suite's `run_all`: it hands you each property in turn, you give it a fresh store and
@@ -43,6 +43,7 @@ pub mod mailer;
 pub mod outbox;
 pub mod password_hasher;
 pub mod post_repository;
+pub mod session_store;
 pub mod sign_in_attempts;
 pub mod timelines;
 pub mod user_repository;

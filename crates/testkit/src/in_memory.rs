@@ -10,11 +10,13 @@
 
 mod outbox;
 mod posts;
+mod sessions;
 mod sign_in_attempts;
 mod users;
 
 pub use outbox::InMemoryOutbox;
 pub use posts::InMemoryPosts;
+pub use sessions::InMemorySessions;
 pub use sign_in_attempts::InMemorySignInAttempts;
 pub use users::InMemoryUsers;
 

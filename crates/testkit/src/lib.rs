@@ -10,8 +10,8 @@ pub mod recording_mailer;
 pub mod server_process;
 pub mod smtp_sink;
 
-pub use in_memory::InMemorySignInAttempts;
 pub use in_memory::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};
+pub use in_memory::{InMemorySessions, InMemorySignInAttempts};
 pub use microblog_domain::ports::MockSignInAttempts;
 pub use microblog_domain::ports::{
     MockClock, MockEmailComposer, MockMailer, MockOutbox, MockPasswordHasher, MockPostRepository,

@@ -47,6 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         timelines: posts,
         hasher,
         outbox: outbox.clone(),
+        sessions: Arc::new(microblog_testkit::InMemorySessions::default()),
     };
     let wired = wiring::Wired {
         alerts_outbox: outbox,

@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use microblog_domain::SecretKey;
 use microblog_domain::services::{
-    Alerts, Blog, ForgotPassword, PasswordReset, Profile, Registration, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, ForgotPassword, ManageSessions, PasswordReset, Profile,
+    Registration, Sessions, SignIn,
 };
 use std::sync::Arc;
 
@@ -15,8 +16,12 @@ pub struct Services {
     pub registration: Registration,
     /// `/login`.
     pub sign_in: SignIn,
-    /// The user behind each request's session.
+    /// The signed-in visitor behind each request's login cookie; `/logout`.
     pub sessions: Sessions,
+    /// `/sessions` and its revoke forms.
+    pub manage_sessions: ManageSessions,
+    /// `/change_password`.
+    pub change_password: ChangePassword,
     /// `/reset_password_request`.
     pub forgot_password: ForgotPassword,
     /// `/reset_password/<token>` and `/reset_password`.
@@ -45,7 +50,7 @@ pub trait Readiness: Send + Sync {
 /// How the web layer behaves.
 #[derive(Clone, Debug)]
 pub struct WebConfig {
-    /// The master secret; the session cookie key is derived from it.
+    /// The master secret; the anonymous-state cookie's key is derived from it.
     pub secret_key: SecretKey,
     /// `BASE_URL`. When it starts with `https://` cookies are `Secure` and HSTS is sent.
     pub base_url: String,

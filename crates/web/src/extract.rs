@@ -4,11 +4,13 @@
 //! whose token is checked before the handler runs.
 
 mod csrf;
+mod device;
 mod guards;
 
 pub(crate) use crate::render::Web;
 pub(crate) use csrf::{CsrfForm, CsrfProtected};
-pub(crate) use guards::{CurrentUser, Guest, PrivateGuest};
+pub(crate) use device::ClientDevice;
+pub(crate) use guards::{CurrentUser, Guest, PrivateGuest, SignedInVisitor};
 
 use crate::error::WebError;
 use crate::session::{Session, Visitor};
@@ -27,14 +29,14 @@ impl FromRequestParts<AppState> for Web {
             .get::<Session>()
             .cloned()
             .ok_or(WebError::NoSession)?;
-        let user = parts
+        let visitor = parts
             .extensions
             .get::<Visitor>()
             .and_then(|visitor| visitor.0.clone());
         Ok(Self {
             state: state.clone(),
             session,
-            user,
+            visitor,
         })
     }
 }

@@ -1,10 +1,12 @@
-//! The forms: [`posted`] holds each form as posted (field names as in the tutorial) and how it
+//! The forms: [`posted`] and [`account`] hold each form as posted (field names as in the tutorial) and how it
 //! parses into domain values; [`FormView`] is what a template needs to redraw a form (the
 //! values to keep and the errors beside each field); [`PageQuery`] is `?page=`, the
 //! `?before=`/`?after=` cursors and `?next=`.
 
+mod account;
 mod posted;
 
+pub(crate) use account::{ChangePasswordForm, LogoutButton, RevokeButton};
 pub(crate) use posted::{
     EditProfileForm, FollowButton, LoginForm, PostForm, RegisterForm, ResetPasswordForm,
     ResetRequestForm,

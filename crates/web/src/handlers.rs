@@ -2,6 +2,8 @@
 
 pub(crate) mod auth;
 pub(crate) mod blog;
+pub(crate) mod password;
 pub(crate) mod profile;
 pub(crate) mod reset;
+pub(crate) mod sessions;
 pub(crate) mod system;

@@ -1,5 +1,5 @@
 //! Microblog's web frontend: the axum router with every page of the Flask Mega-Tutorial's
-//! microblog (chapter 10), encrypted cookie sessions, CSRF tokens, flash messages, security
+//! microblog (chapter 10), server-side login sessions, CSRF tokens, flash messages, security
 //! headers, per-IP rate limits and minijinja pages.
 //!
 //! The crate receives the domain's services ([`Services`]) and never touches storage or mail

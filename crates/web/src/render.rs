@@ -11,18 +11,25 @@ use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use microblog_domain::User;
+use microblog_domain::services::SignedIn;
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 
 /// What every page handler works with: the shared state, the request's session and the
-/// logged-in user, if any. Handlers get it from a guard (`extract`).
+/// signed-in visitor (user and server-side session), if any. Handlers get it from a guard
+/// (`extract`).
 pub(crate) struct Web {
     pub(crate) state: AppState,
     pub(crate) session: Session,
-    pub(crate) user: Option<User>,
+    pub(crate) visitor: Option<SignedIn>,
 }
 
 impl Web {
+    /// The logged-in user, if any.
+    pub(crate) fn user(&self) -> Option<&User> {
+        self.visitor.as_ref().map(|visitor| &visitor.user)
+    }
+
     /// Renders `template` with 200 OK.
     pub(crate) fn page(&self, template: &str, context: Value) -> Result<Response, WebError> {
         self.page_with_status(StatusCode::OK, template, context)
@@ -44,7 +51,7 @@ impl Web {
             .collect();
         let csrf_token = self.session.csrf_token()?;
         let base = context! {
-            current_user => self.user.as_ref().map(|user| Serde(UserView::new(user))),
+            current_user => self.user().map(|user| Serde(UserView::new(user))),
             flashes => flashes,
             csrf_token => csrf_token.as_str(),
             css_url => self.state.assets.css_url(),

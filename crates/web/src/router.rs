@@ -3,7 +3,7 @@
 
 use crate::config::WebConfig;
 use crate::error::panic_response;
-use crate::handlers::{auth, blog, profile, reset, system};
+use crate::handlers::{auth, blog, password, profile, reset, sessions, system};
 use crate::middleware::{
     error_pages, limit_form_posts, load_session, request_context, security_headers,
 };
@@ -36,7 +36,20 @@ pub(crate) fn build(state: AppState, config: &WebConfig) -> Router {
             routes::LOGIN.pattern(),
             get(auth::login_form).post(auth::login),
         )
-        .route(routes::LOGOUT.pattern(), get(auth::logout))
+        .route(
+            routes::LOGOUT.pattern(),
+            get(auth::logout_form).post(auth::logout),
+        )
+        .route(routes::SESSIONS.pattern(), get(sessions::list))
+        .route(routes::REVOKE_SESSION.pattern(), post(sessions::revoke))
+        .route(
+            routes::REVOKE_OTHER_SESSIONS.pattern(),
+            post(sessions::revoke_others),
+        )
+        .route(
+            routes::CHANGE_PASSWORD.pattern(),
+            get(password::change_password_form).post(password::change_password),
+        )
         .route(
             routes::REGISTER.pattern(),
             get(auth::register_form).post(auth::register),

@@ -1,59 +1,61 @@
-//! The session: who is logged in (and under which session epoch), the CSRF token, flash
-//! messages and, during a password reset, the reset token. It lives in an encrypted cookie
-//! (see [`codec`]); [`Session`] is the per-request handle handlers change, and [`Visitor`]
-//! the user the session layer found for the request.
+//! The browser's two cookies. The login cookie ([`login_cookie`]) holds only the random
+//! secret of a server-side session (`microblog_domain::services::Sessions`); who is logged in
+//! is decided in the database on every request. The encrypted `session` cookie ([`codec`])
+//! holds what needs no server state and says nothing about who is logged in: the CSRF token,
+//! flash messages and, during a password reset, the reset token. [`Session`] is the
+//! per-request handle handlers change, and [`Visitor`] the signed-in visitor the session
+//! layer found for the request.
 
 mod codec;
 mod csrf;
+mod login_cookie;
 
 pub(crate) use codec::{SessionCodec, append_set_cookie};
 pub(crate) use csrf::CsrfToken;
+pub(crate) use login_cookie::LoginCookie;
 
-use microblog_domain::{ResetToken, User};
+use microblog_domain::services::SignedIn;
+use microblog_domain::{ResetToken, SessionSecret};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use time::OffsetDateTime;
 
 /// At most this many flash messages wait for the next page (keeps the cookie small).
 const MAX_FLASHES: usize = 4;
 
-/// The user the session layer found for this request, if any (a request extension).
+/// The signed-in visitor the session layer found for this request, if any (a request
+/// extension).
 #[derive(Clone, Debug)]
-pub(crate) struct Visitor(pub(crate) Option<User>);
+pub(crate) struct Visitor(pub(crate) Option<SignedIn>);
 
-/// What the cookie carries. Short field names keep the cookie small.
+/// What the response must do to the login cookie.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum LoginChange {
+    /// Set it to a new session's secret; `persistent`: "remember me".
+    Open {
+        secret: SessionSecret,
+        persistent: bool,
+    },
+    /// Remove it (logged out, or its session is over).
+    Close,
+}
+
+/// What the encrypted cookie carries. Short field names keep the cookie small. Nothing in
+/// it says who is logged in (a cookie from before this rule still decrypts: its old fields
+/// are ignored).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct SessionData {
-    #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
-    pub(crate) user: Option<SessionUser>,
     #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
     pub(crate) csrf: Option<CsrfToken>,
     #[serde(rename = "f", default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) flashes: Vec<Flash>,
     #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
     pub(crate) reset_token: Option<ResetToken>,
-    /// "Remember me": the cookie outlives the browser session.
-    #[serde(rename = "p", default, skip_serializing_if = "std::ops::Not::not")]
-    pub(crate) persistent: bool,
 }
 
 impl SessionData {
     fn is_empty(&self) -> bool {
         *self == Self::default()
     }
-}
-
-/// The logged-in user as the session knows them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct SessionUser {
-    #[serde(rename = "i")]
-    pub(crate) id: i64,
-    /// The user's session epoch at login; a password reset bumps the user's, ending this.
-    #[serde(rename = "e")]
-    pub(crate) epoch: i64,
-    /// When the user logged in (Unix seconds); sessions end after a fixed lifetime.
-    #[serde(rename = "t")]
-    pub(crate) since: i64,
 }
 
 /// How a flash message is shown.
@@ -83,6 +85,7 @@ pub(crate) struct Session(Arc<Mutex<State>>);
 struct State {
     data: SessionData,
     changed: bool,
+    login: Option<LoginChange>,
 }
 
 impl Session {
@@ -90,6 +93,7 @@ impl Session {
         Self(Arc::new(Mutex::new(State {
             data,
             changed: false,
+            login: None,
         })))
     }
 
@@ -110,33 +114,34 @@ impl Session {
         state.changed.then(|| state.data.clone())
     }
 
-    pub(crate) fn user(&self) -> Option<SessionUser> {
-        self.lock().data.user
+    /// What the response must do to the login cookie, if anything.
+    pub(crate) fn login_change(&self) -> Option<LoginChange> {
+        self.lock().login.clone()
     }
 
-    /// Logs `user` in. The CSRF token is replaced, so a token seen before login is useless
-    /// after it.
-    pub(crate) fn log_in(&self, user: &User, remember: bool, now: OffsetDateTime) {
+    /// Hands the browser a new session's `secret` (the session is already stored). The
+    /// CSRF token is replaced, so a token seen before login is useless after it.
+    pub(crate) fn log_in(&self, secret: SessionSecret, persistent: bool) {
         self.change(|data| {
-            data.user = Some(SessionUser {
-                id: user.id.0,
-                epoch: user.session_epoch,
-                since: now.unix_timestamp(),
-            });
-            data.persistent = remember;
             data.csrf = None;
             data.reset_token = None;
         });
+        self.lock().login = Some(LoginChange::Open { secret, persistent });
     }
 
-    /// Forgets the user (and anything tied to them), keeping pending flash messages.
+    /// Removes the login cookie and anything tied to the login, keeping pending flash
+    /// messages. (Ending the stored session is the caller's: `Sessions::log_out`.)
     pub(crate) fn log_out(&self) {
         self.change(|data| {
-            data.user = None;
-            data.persistent = false;
             data.csrf = None;
             data.reset_token = None;
         });
+        self.lock().login = Some(LoginChange::Close);
+    }
+
+    /// Removes a login cookie whose session is over, changing nothing else.
+    pub(crate) fn forget_login_cookie(&self) {
+        self.lock().login = Some(LoginChange::Close);
     }
 
     /// Queues a message for the next page.

@@ -3,10 +3,11 @@
 use crate::assets::Assets;
 use crate::config::{Readiness, Services, StartupError, WebConfig};
 use crate::rate_limit::RateLimiter;
-use crate::session::SessionCodec;
+use crate::session::{LoginCookie, SessionCodec};
 use crate::templates::Templates;
 use microblog_domain::services::{
-    Alerts, Blog, ForgotPassword, PasswordReset, Profile, Registration, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, ForgotPassword, ManageSessions, PasswordReset, Profile,
+    Registration, Sessions, SignIn,
 };
 use std::ops::Deref;
 use std::sync::Arc;
@@ -19,6 +20,8 @@ pub(crate) struct Inner {
     pub(crate) registration: Registration,
     pub(crate) sign_in: SignIn,
     pub(crate) sessions: Sessions,
+    pub(crate) manage_sessions: ManageSessions,
+    pub(crate) change_password: ChangePassword,
     pub(crate) forgot_password: ForgotPassword,
     pub(crate) password_reset: PasswordReset,
     pub(crate) profile: Profile,
@@ -26,8 +29,10 @@ pub(crate) struct Inner {
     pub(crate) alerts: Alerts,
     pub(crate) readiness: Arc<dyn Readiness>,
     pub(crate) templates: Templates,
-    /// Reads and writes the encrypted session cookie.
+    /// Reads and writes the encrypted anonymous-state cookie.
     pub(crate) cookies: SessionCodec,
+    /// Writes the login cookie (a server-side session's secret).
+    pub(crate) login_cookie: LoginCookie,
     pub(crate) limiter: RateLimiter,
     pub(crate) assets: Assets,
     /// Accept a valid incoming `X-Request-Id` and read `X-Forwarded-For` (behind a proxy).
@@ -42,7 +47,10 @@ impl AppState {
         Ok(Self(Arc::new(Inner {
             registration: services.registration,
             sign_in: services.sign_in,
+            login_cookie: LoginCookie::new(https, services.sessions.rules().remember_for),
             sessions: services.sessions,
+            manage_sessions: services.manage_sessions,
+            change_password: services.change_password,
             forgot_password: services.forgot_password,
             password_reset: services.password_reset,
             profile: services.profile,

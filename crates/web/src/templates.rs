@@ -36,6 +36,18 @@ const PAGES: &[(&str, &str)] = &[
         "reset_password.html",
         include_str!("../../../templates/reset_password.html"),
     ),
+    (
+        "logout.html",
+        include_str!("../../../templates/logout.html"),
+    ),
+    (
+        "sessions.html",
+        include_str!("../../../templates/sessions.html"),
+    ),
+    (
+        "change_password.html",
+        include_str!("../../../templates/change_password.html"),
+    ),
     ("404.html", include_str!("../../../templates/404.html")),
     ("500.html", include_str!("../../../templates/500.html")),
     ("error.html", include_str!("../../../templates/error.html")),
@@ -178,6 +190,17 @@ mod tests {
             following => 2,
             action => "/login?next=%2Fexplore",
             form => Serde(form),
+            form_error => crate::forms::FORM_EXPIRED,
+            sessions => vec![
+                context! {
+                    device => "Firefox on Linux", ip => "192.0.2.1", started => "2024-05-01 12:00 UTC",
+                    last_active => "just now", handle => "0123456789abcdef0123456789abcdef", current => true,
+                },
+                context! {
+                    device => "Chrome on Windows 10", ip => "unknown", started => "2024-05-01 11:00 UTC",
+                    last_active => "5 minutes ago", handle => "fedcba9876543210fedcba9876543210", current => false,
+                },
+            ],
             list => context! {
                 posts => vec![post],
                 newer_url => "/index?page=1",

@@ -1,12 +1,47 @@
-//! What templates see: users, posts and pagination, flattened into serializable views.
-//! Links to users are the templates' own (`url_for('user', username=...)`).
+//! What templates see: users, posts, pagination and sessions, flattened into serializable
+//! views. Links to users are the templates' own (`url_for('user', username=...)`).
+
+mod device;
 
 use md5::{Digest, Md5};
-use microblog_domain::{EmailAddress, Page, TimelinePost, User};
+use microblog_domain::{EmailAddress, Page, SessionHandle, StoredSession, TimelinePost, User};
 use serde::Serialize;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use time::macros::format_description;
+
+/// A row of `/sessions`: a readable device, the sign-in address, when it started and was
+/// last active; `handle` names it in the revoke form, never its secret.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct SessionView {
+    pub(crate) device: String,
+    pub(crate) ip: String,
+    pub(crate) started: String,
+    pub(crate) last_active: String,
+    pub(crate) handle: String,
+    pub(crate) current: bool,
+}
+
+impl SessionView {
+    pub(crate) fn new(
+        session: &StoredSession,
+        current: &SessionHandle,
+        now: OffsetDateTime,
+    ) -> Self {
+        Self {
+            device: device::device_label(&session.device.user_agent),
+            ip: session
+                .device
+                .ip
+                .clone()
+                .unwrap_or_else(|| "unknown".to_owned()),
+            started: full_time(session.created_at),
+            last_active: relative_time(session.last_seen_at, now),
+            handle: session.handle.as_str().to_owned(),
+            current: &session.handle == current,
+        }
+    }
+}
 
 /// Avatar sizes: beside a post, and on a profile.
 const POST_AVATAR: u32 = 36;

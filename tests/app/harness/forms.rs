@@ -31,7 +31,8 @@ impl Page {
 }
 
 /// The action and the prefilled fields (hidden inputs and other inputs with a value) of the
-/// first POST form whose action contains `action`.
+/// first POST form whose action contains `action`. The navigation's logout button (a POST
+/// form on every logged-in page) is the page's form only when `action` asks for it.
 pub fn form_fields(html: &str, action: &str) -> Option<(String, Vec<(String, String)>)> {
     let document = Html::parse_document(html);
     let forms = Selector::parse("form").ok()?;
@@ -40,6 +41,10 @@ pub fn form_fields(html: &str, action: &str) -> Option<(String, Vec<(String, Str
         let method = form.value().attr("method").unwrap_or("get");
         let target = form.value().attr("action").unwrap_or_default();
         if !method.eq_ignore_ascii_case("post") || !target.contains(action) {
+            return None;
+        }
+        let nav_logout = form.value().attr("class") == Some("nav-form");
+        if nav_logout && !action.contains("logout") {
             return None;
         }
         let fields = form

@@ -115,6 +115,26 @@ impl Report {
     }
 }
 
+/// The page rows alone, each as a share of the ceiling measured in the same run: what
+/// `--pages-only` prints to compare the per-request cost of a change side by side.
+pub fn pages_table(ceiling: &LoadResult, pages: &[(&'static str, LoadResult)]) -> String {
+    let mut out = String::from(
+        "| request | req/s | share of hello ceiling | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    for (name, r) in std::iter::once(&("hello ceiling", ceiling.clone())).chain(pages) {
+        let _ = writeln!(
+            out,
+            "| {name} | {:.0} | {:.1} % | {:.2} | {:.2} | {} |",
+            r.requests_per_second,
+            100.0 * r.requests_per_second / ceiling.requests_per_second,
+            r.p50_ms,
+            r.p99_ms,
+            r.errors
+        );
+    }
+    out
+}
+
 pub(crate) fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()

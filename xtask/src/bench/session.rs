@@ -14,7 +14,7 @@ pub async fn login(base: &str, username: &str, password: &str) -> anyhow::Result
     let csrf = hidden_value(&body, "csrf_token").context("no csrf_token on /login")?;
     let answer = client
         .post(format!("{base}/login"))
-        .header(reqwest::header::COOKIE, cookie)
+        .header(reqwest::header::COOKIE, &cookie)
         .form(&[
             ("csrf_token", csrf.as_str()),
             ("username", username),
@@ -32,7 +32,38 @@ pub async fn login(base: &str, username: &str, password: &str) -> anyhow::Result
         target == "/index",
         "login as {username} failed (redirect to {target:?})"
     );
-    Ok(cookies(&answer))
+    Ok(merged(&cookie, &answer))
+}
+
+/// `cookie` (a `Cookie` header value) with the cookies `response` sets replacing those of
+/// the same name, as a browser keeps them (the login cookie stays when a page only
+/// refreshes the `session` cookie); cookies the response removes are dropped.
+pub(crate) fn merged(cookie: &str, response: &reqwest::Response) -> String {
+    let mut jar: Vec<(String, String)> = pairs(cookie).collect();
+    for set in response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+    {
+        let Some((name, value)) = set.split(';').next().and_then(|p| p.split_once('=')) else {
+            continue;
+        };
+        jar.retain(|(kept, _)| kept != name);
+        if !set.contains("Max-Age=0") {
+            jar.push((name.to_owned(), value.to_owned()));
+        }
+    }
+    let kept: Vec<String> = jar.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    kept.join("; ")
+}
+
+fn pairs(cookie: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    cookie
+        .split("; ")
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
 }
 
 /// The `name=value` pairs a response sets, as a `Cookie` header value.

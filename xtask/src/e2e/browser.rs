@@ -1,5 +1,5 @@
 //! Headless Chromium through chromedriver (fantoccini), with helpers that act as a person
-//! does — click a link by its text, type into a field, press the form's submit button — and
+//! does — click a link or a button by its text, type into a field, press the form's submit button — and
 //! wait up to ten seconds for what they expect. The browser's console is read through
 //! chromedriver's log endpoint after every step (`console.rs`); how Chromium is launched is
 //! in `chromium.rs`.
@@ -79,6 +79,19 @@ impl Browser {
             .with_context(|| format!("could not click {what}"))
     }
 
+    /// Clicks the first button whose text is exactly `text` (a form's only button, such as
+    /// the navigation's "Logout").
+    pub async fn click_button(&self, text: &str) -> anyhow::Result<()> {
+        let xpath = format!("//button[normalize-space()='{text}']");
+        let button = self
+            .wait_for(Locator::XPath(&xpath), &format!("a button {text:?}"))
+            .await?;
+        button
+            .click()
+            .await
+            .with_context(|| format!("could not click the button {text:?}"))
+    }
+
     /// Types `value` into the (emptied) field named `name`.
     pub async fn fill(&self, name: &str, value: &str) -> anyhow::Result<()> {
         let selector = format!("[name=\"{name}\"]");
@@ -154,6 +167,11 @@ impl Browser {
     pub async fn has(&self, selector: &str) -> anyhow::Result<bool> {
         let found = self.client.find_all(Locator::Css(selector)).await?;
         Ok(!found.is_empty())
+    }
+
+    /// How many elements match `selector` now (no waiting).
+    pub async fn count(&self, selector: &str) -> anyhow::Result<usize> {
+        Ok(self.client.find_all(Locator::Css(selector)).await?.len())
     }
 
     /// Saves a PNG of the viewport to `path`.

@@ -1,6 +1,7 @@
 //! The walk itself: register, log in and out, forget the password, find the email in the
 //! development web inbox and follow its link from there, choose a new password, log in with
-//! it, and post — clicking where a person would click.
+//! it, and post; sign in from a second browser, see both sessions on `/sessions` and end the
+//! other one — clicking where a person would click.
 
 use super::browser::Browser;
 use super::walk::Walk;
@@ -31,13 +32,21 @@ impl Person {
     }
 }
 
+/// The person's two browsers (two devices, two cookie jars).
+#[derive(Clone, Copy)]
+pub struct Browsers<'b> {
+    pub first: &'b Browser,
+    pub second: &'b Browser,
+}
+
 /// Walks the whole flow against the application at `base_url`, reading mail in `mailbox`'s
 /// web inbox (and checking it against what its SMTP side received).
 ///
 /// # Errors
 /// The first step that fails, by name.
-pub async fn walk(
-    walk: &mut Walk<'_>,
+pub async fn walk<'b>(
+    walk: &mut Walk<'b>,
+    browsers: Browsers<'b>,
     mailbox: &DevMailbox,
     base_url: &str,
     who: &Person,
@@ -71,7 +80,7 @@ pub async fn walk(
     walk.step("logged-in", async |b| log_in(b, who, &who.password).await)
         .await?;
     walk.step("logged-out", async |b| {
-        b.click_link("Logout").await?;
+        b.click_button("Logout").await?;
         b.expect_text("Sign In").await?;
         b.expect_text("Forgot Your Password?").await
     })
@@ -136,8 +145,9 @@ pub async fn walk(
         b.expect_path("/index").await
     })
     .await?;
+    second_device(walk, browsers, base_url, who).await?;
     walk.step("reset-link-is-dead", async |b| {
-        b.click_link("Logout").await?;
+        b.click_button("Logout").await?;
         b.expect_text("Sign In").await?;
         b.open(&link).await?;
         b.expect_text("Sign In").await?;
@@ -145,6 +155,60 @@ pub async fn walk(
             bail!("the used reset link still shows a new-password form");
         }
         Ok(())
+    })
+    .await
+}
+
+/// Signs in from the second browser, ends that session from the first one's `/sessions`,
+/// and sees the second browser asked to log in again; the walk goes on in the first.
+async fn second_device<'b>(
+    walk: &mut Walk<'b>,
+    browsers: Browsers<'b>,
+    base_url: &str,
+    who: &Person,
+) -> anyhow::Result<()> {
+    walk.switch_to(browsers.second);
+    walk.step("second-browser-signed-in", async |b| {
+        b.open(&format!("{base_url}/login")).await?;
+        log_in(b, who, &who.new_password).await
+    })
+    .await?;
+    walk.switch_to(browsers.first);
+    walk.step("sessions-show-two-devices", async |b| {
+        b.click_link("Profile").await?;
+        b.click_link("Your sessions").await?;
+        b.expect_path("/sessions").await?;
+        b.expect_text("This device").await?;
+        b.expect_text("Sign out everywhere else").await?;
+        let rows = b.count("table.sessions tbody tr").await?;
+        if rows != 2 {
+            bail!("/sessions lists {rows} sessions, not 2");
+        }
+        Ok(())
+    })
+    .await?;
+    walk.step("other-session-revoked", async |b| {
+        b.click_button("Sign out").await?;
+        b.expect_text("The session has been signed out.").await?;
+        let rows = b.count("table.sessions tbody tr").await?;
+        if rows != 1 {
+            bail!("after the revoke /sessions lists {rows} sessions, not 1");
+        }
+        Ok(())
+    })
+    .await?;
+    walk.switch_to(browsers.second);
+    walk.step("second-browser-signed-out", async |b| {
+        b.open(&format!("{base_url}/index")).await?;
+        b.expect_text("Please log in to access this page.").await?;
+        b.expect_path("/login?next=%2Findex").await
+    })
+    .await?;
+    walk.switch_to(browsers.first);
+    walk.step("first-browser-still-signed-in", async |b| {
+        b.open(&format!("{base_url}/index")).await?;
+        b.expect_text(&format!("Hi, {}!", who.username)).await?;
+        b.expect_path("/index").await
     })
     .await
 }

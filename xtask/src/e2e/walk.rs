@@ -32,6 +32,12 @@ impl<'b> Walk<'b> {
         }
     }
 
+    /// Runs the next steps in `browser` (another browser of the same person, as on a
+    /// second device), numbering on.
+    pub fn switch_to(&mut self, browser: &'b Browser) {
+        self.browser = browser;
+    }
+
     /// Runs one step.
     ///
     /// # Errors

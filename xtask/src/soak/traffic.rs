@@ -156,10 +156,7 @@ impl Driver {
                 .header(reqwest::header::COOKIE, &cookie)
                 .send()
                 .await?;
-            let refreshed = session::cookies(&page);
-            if !refreshed.is_empty() {
-                cookie = refreshed;
-            }
+            cookie = session::merged(&cookie, &page);
             let body = page.text().await?;
             let csrf_token = hidden_value(&body, "csrf_token").context("no form on /index")?;
             browsers.push(Browser {

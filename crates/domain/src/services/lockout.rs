@@ -1,7 +1,7 @@
-//! `Lockout`: the per-account sign-in throttle `SignIn` consults, over the `SignInAttempts`
+//! `Lockout`: the per-account sign-in throttle `SignIn` and `ChangePassword` consult, over the `SignInAttempts`
 //! port, the clock and the rule (`LOGIN_LOCKOUT_*`).
 
-use super::{UnexpectedError, repo};
+use super::{MailQueue, UnexpectedError, repo};
 use crate::entities::User;
 use crate::mail_request::{Addressee, MailRequest};
 use crate::ports::{Admission, Clock, FailureOutcome, LockoutRule, SignInAttempts};
@@ -66,6 +66,26 @@ impl Lockout {
                 }))
             }
         }
+    }
+
+    /// Counts a wrong password for `user` and, when it started a lock, queues the owner's
+    /// notice. A notice that cannot be queued is logged, not reported: the answer to the
+    /// attempt stays the same as every other failure's.
+    pub(super) async fn count_wrong_password(
+        &self,
+        mail: &MailQueue,
+        user: &User,
+    ) -> Result<(), UnexpectedError> {
+        let Some(notice) = self.wrong_password(user).await? else {
+            return Ok(());
+        };
+        if let Err(error) = mail
+            .queue(&notice).await
+        {
+            let cause = std::error::Error::source(&error).map(ToString::to_string);
+            tracing::error!(user_id = user.id.0, %error, cause, "could not queue the sign-in lock notice");
+        }
+        Ok(())
     }
 
     /// Records a right password for `user`: `true` (and the count is forgotten) unless the

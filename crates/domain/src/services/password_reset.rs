@@ -1,6 +1,6 @@
 //! `PasswordReset`: the holder of a reset link sets a new password.
 
-use super::{Busy, MailQueue, UnexpectedError, hashing, repo};
+use super::{Busy, MailQueue, Sessions, UnexpectedError, hashing, repo};
 use crate::entities::User;
 use crate::mail_request::MailRequest;
 use crate::ports::{Clock, PasswordHasher, UserRepository};
@@ -44,16 +44,19 @@ pub struct PasswordReset {
     clock: Arc<dyn Clock>,
     mail: MailQueue,
     tokens: ResetTokens,
+    sessions: Sessions,
 }
 
 impl PasswordReset {
-    /// Wires the use case; `tokens` must be the issuer's (same secret).
+    /// Wires the use case; `tokens` must be the issuer's (same secret); `sessions` ends
+    /// the user's sessions once the password is replaced.
     pub fn new(
         users: Arc<dyn UserRepository>,
         hasher: Arc<dyn PasswordHasher>,
         clock: Arc<dyn Clock>,
         mail: MailQueue,
         tokens: ResetTokens,
+        sessions: Sessions,
     ) -> Self {
         Self {
             users,
@@ -61,6 +64,7 @@ impl PasswordReset {
             clock,
             mail,
             tokens,
+            sessions,
         }
     }
 
@@ -99,8 +103,8 @@ impl PasswordReset {
 
     /// Sets a new password through a reset link: verifies the link, hashes the password,
     /// swaps the hash only if it is still the one the link was issued against (so of two
-    /// concurrent submissions exactly one wins), which also ends every session, then queues
-    /// the "your password was changed" notice. The swap bumps the session epoch, and a
+    /// concurrent submissions exactly one wins), then ends every session of the user and
+    /// queues the "your password was changed" notice. The swap bumps the session epoch, and a
     /// sign-in lock and its count belong to the epoch (see `SignInAttempts`), so the same
     /// statement lifts a lock: the user can sign in with the new password at once.
     ///
@@ -124,6 +128,7 @@ impl PasswordReset {
             tracing::info!(reason = "used concurrently", "reset link refused");
             return Err(ResetPasswordError::LinkUsed);
         }
+        self.sessions.end_all(user.id, None).await?;
         let notice = MailRequest::password_changed(&user, self.clock.now());
         self.mail.queue(&notice).await?;
         tracing::info!(user_id = user.id.0, "password reset; sessions ended");

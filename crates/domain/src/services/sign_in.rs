@@ -1,8 +1,9 @@
 //! `SignIn`: a user proves who they are with username and password.
 
-use super::{Busy, Lockout, MailQueue, UnexpectedError, hashing, repo};
+use super::{Busy, Lockout, MailQueue, OpenedSession, Sessions, UnexpectedError, hashing, repo};
 use crate::entities::User;
 use crate::ports::{PasswordHasher, UserRepository};
+use crate::session::Device;
 use crate::values::{Password, Username};
 use std::sync::Arc;
 
@@ -26,23 +27,58 @@ pub struct SignIn {
     hasher: Arc<dyn PasswordHasher>,
     lockout: Lockout,
     mail: MailQueue,
+    sessions: Sessions,
 }
 
 impl SignIn {
     /// Wires the use case: `lockout` counts wrong passwords per account, `mail` tells an
-    /// owner their account was locked.
+    /// owner their account was locked, `sessions` opens the session of a right password.
     pub fn new(
         users: Arc<dyn UserRepository>,
         hasher: Arc<dyn PasswordHasher>,
         lockout: Lockout,
         mail: MailQueue,
+        sessions: Sessions,
     ) -> Self {
         Self {
             users,
             hasher,
             lockout,
             mail,
+            sessions,
         }
+    }
+
+    /// Checks a login as [`Self::authenticate`] does and opens a new server-side session
+    /// for it, with a fresh secret (nothing from before the login stays valid).
+    ///
+    /// A password reset or change that lands while the password is being verified could
+    /// miss a session opened right after it; so the password is read again once the
+    /// session is stored, and if it changed, the session is ended and the login refused.
+    ///
+    /// # Errors
+    /// As [`Self::authenticate`]; `Unexpected` also when the session cannot be stored.
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        remember: bool,
+        device: Device,
+    ) -> Result<OpenedSession, AuthenticateError> {
+        let user = self.authenticate(username, password).await?;
+        let verified_hash = user.password_hash.clone();
+        let opened = self.sessions.open(user, remember, device).await?;
+        let user_now = self
+            .users
+            .by_id(opened.signed_in.user.id)
+            .await
+            .map_err(repo)?;
+        if user_now.is_none_or(|user| user.password_hash != verified_hash) {
+            self.sessions.log_out(&opened.signed_in).await?;
+            tracing::info!("password changed during sign-in; session ended");
+            return Err(AuthenticateError::InvalidCredentials);
+        }
+        Ok(opened)
     }
 
     /// Checks a login. Every attempt costs exactly one hash verification — an unknown or
@@ -84,7 +120,7 @@ impl SignIn {
             return Err(AuthenticateError::InvalidCredentials);
         };
         if !matches || oversized {
-            self.wrong_password(&user).await?;
+            self.lockout.count_wrong_password(&self.mail, &user).await?;
             return Err(AuthenticateError::InvalidCredentials);
         }
         if self.lockout.right_password(&user).await? {
@@ -92,19 +128,5 @@ impl SignIn {
         } else {
             Err(AuthenticateError::InvalidCredentials)
         }
-    }
-
-    /// Counts the failure and, when it started a lock, queues the owner's notice. A notice
-    /// that cannot be queued is logged, not reported: the answer to the attempt stays the
-    /// same as every other failure's.
-    async fn wrong_password(&self, user: &User) -> Result<(), UnexpectedError> {
-        let Some(notice) = self.lockout.wrong_password(user).await? else {
-            return Ok(());
-        };
-        if let Err(error) = self.mail.queue(&notice).await {
-            let cause = std::error::Error::source(&error).map(ToString::to_string);
-            tracing::error!(user_id = user.id.0, %error, cause, "could not queue the sign-in lock notice");
-        }
-        Ok(())
     }
 }

@@ -1,7 +1,6 @@
-//! Registration, sign-in and session checks.
+//! Registration and sign-in checks (sessions: `sessions.rs`).
 
 use super::support::{AccountPorts, t, user};
-use microblog_domain::UserId;
 use microblog_domain::ports::CreateUserError;
 use microblog_domain::ports::{Admission, FailureOutcome};
 use microblog_domain::services::{AuthenticateError, RegisterCommand, RegisterError};
@@ -150,48 +149,4 @@ async fn an_oversized_password_never_logs_in_and_is_not_hashed_in_full() {
     let huge = "x".repeat(Password::MAX_BYTES + 1);
     let result = ports.sign_in().authenticate("susan", &huge).await;
     assert!(matches!(result, Err(AuthenticateError::InvalidCredentials)));
-}
-
-#[tokio::test]
-async fn a_session_from_an_older_epoch_is_logged_out() {
-    let mut ports = AccountPorts::new();
-    ports
-        .users
-        .expect_by_id()
-        .returning(|_| Ok(Some(user(1, "susan", "h"))));
-    ports.users.expect_touch_last_seen().never();
-    let accounts = ports.sessions();
-    assert!(accounts.session_user(UserId(1), 2).await.unwrap().is_none());
-    assert!(accounts.session_user(UserId(1), 3).await.unwrap().is_some());
-}
-
-#[tokio::test]
-async fn a_deleted_user_has_no_session() {
-    let mut ports = AccountPorts::new();
-    ports.users.expect_by_id().returning(|_| Ok(None));
-    let accounts = ports.sessions();
-    assert!(accounts.session_user(UserId(9), 0).await.unwrap().is_none());
-}
-
-#[tokio::test]
-async fn last_seen_is_written_at_most_once_a_minute() {
-    let mut ports = AccountPorts::new();
-    let clock = ports.clock.clone();
-    ports
-        .users
-        .expect_by_id()
-        .returning(|_| Ok(Some(user(1, "susan", "h"))));
-    ports
-        .users
-        .expect_touch_last_seen()
-        .withf(|id, at| *id == UserId(1) && *at == t(60))
-        .times(1)
-        .returning(|_, _| Ok(()));
-    let accounts = ports.sessions();
-    clock.set(59);
-    let seen = accounts.session_user(UserId(1), 3).await.unwrap().unwrap();
-    assert_eq!(seen.last_seen, t(0), "59 s later: no write");
-    clock.set(60);
-    let seen = accounts.session_user(UserId(1), 3).await.unwrap().unwrap();
-    assert_eq!(seen.last_seen, t(60), "60 s later: one write");
 }

@@ -93,6 +93,12 @@ async fn a_valid_link_sets_the_password_ends_sessions_and_sends_a_notice() {
         })
         .times(1)
         .returning(|_, _, _| Ok(true));
+    ports
+        .sessions
+        .expect_delete_all_for_user()
+        .withf(|id, keep| *id == UserId(1) && keep.is_none())
+        .times(1)
+        .returning(|_, _| Ok(2));
     let queued = Arc::new(Mutex::new(Vec::new()));
     ports.outbox = recording_outbox(Arc::clone(&queued));
 

@@ -4,11 +4,11 @@
 use microblog_domain::ports::{
     Clock, MockEmailComposer, MockOutbox, MockPasswordHasher, MockUserRepository, OutboxId,
 };
-use microblog_domain::ports::{LockoutRule, MockSignInAttempts};
+use microblog_domain::ports::{LockoutRule, MockSessionStore, MockSignInAttempts};
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
     ForgotPassword, MailPreparer, MailQueue, OutboxSignal, PasswordReset, Registration,
-    ResetPolicy, Sessions, SignIn,
+    ResetPolicy, SessionRules, Sessions, SignIn,
 };
 use microblog_domain::values::{AboutMe, EmailAddress, PasswordHash, SecretKey, Username};
 use microblog_domain::{Email, EmailIntent, MailRequest, ResetTokens, User, UserId};
@@ -122,6 +122,7 @@ pub struct AccountPorts {
     pub hasher: MockPasswordHasher,
     pub clock: TestClock,
     pub attempts: MockSignInAttempts,
+    pub sessions: MockSessionStore,
 }
 
 /// Both halves of the password reset.
@@ -140,6 +141,7 @@ impl AccountPorts {
             hasher: MockPasswordHasher::new(),
             clock: TestClock::at(0),
             attempts: MockSignInAttempts::new(),
+            sessions: MockSessionStore::new(),
         }
     }
 
@@ -155,15 +157,23 @@ impl AccountPorts {
     pub fn sign_in(self) -> SignIn {
         let mail = mail_queue(self.outbox, &self.clock);
         let clock = Arc::new(self.clock);
+        let users = Arc::new(self.users);
+        let sessions = Sessions::new(
+            users.clone(),
+            Arc::new(self.sessions),
+            clock.clone(),
+            SessionRules::default(),
+        );
         let lockout = Lockout::new(Arc::new(self.attempts), clock, LockoutRule::default());
-        SignIn::new(Arc::new(self.users), Arc::new(self.hasher), lockout, mail)
+        SignIn::new(users, Arc::new(self.hasher), lockout, mail, sessions)
     }
 
     pub fn sessions(self) -> Sessions {
         Sessions::new(
             Arc::new(self.users),
+            Arc::new(self.sessions),
             Arc::new(self.clock),
-            Duration::from_secs(60),
+            SessionRules::default(),
         )
     }
 
@@ -171,9 +181,22 @@ impl AccountPorts {
         let users = Arc::new(self.users);
         let mail = mail_queue(self.outbox, &self.clock);
         let clock = Arc::new(self.clock);
+        let sessions = Sessions::new(
+            users.clone(),
+            Arc::new(self.sessions),
+            clock.clone(),
+            SessionRules::default(),
+        );
         ResetUseCases {
             forgot: ForgotPassword::new(mail.clone()),
-            reset: PasswordReset::new(users, Arc::new(self.hasher), clock, mail, tokens()),
+            reset: PasswordReset::new(
+                users,
+                Arc::new(self.hasher),
+                clock,
+                mail,
+                tokens(),
+                sessions,
+            ),
         }
     }
 

@@ -13,6 +13,7 @@ mod legacy_names;
 mod migrations;
 mod outbox;
 mod posts;
+mod sessions;
 mod sign_in_attempts;
 mod sqlite;
 mod text_round_trip;

@@ -3,5 +3,6 @@
 
 mod outbox;
 mod posts;
+mod sessions;
 mod sign_in_attempts;
 mod users;

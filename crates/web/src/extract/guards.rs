@@ -1,5 +1,5 @@
-//! The guards: [`Guest`] and [`PrivateGuest`] keep logged-in users out, [`CurrentUser`] keeps
-//! anonymous visitors out. Each answers the visitor it refuses before the handler runs.
+//! The guards: [`Guest`] and [`PrivateGuest`] keep logged-in users out, [`CurrentUser`] and
+//! [`SignedInVisitor`] keep anonymous visitors out. Each answers the visitor it refuses before the handler runs.
 
 use crate::headers::private_page;
 use crate::render::{Web, found};
@@ -9,6 +9,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use microblog_domain::User;
+use microblog_domain::services::SignedIn;
 use microblog_routes::{INDEX, ROOT, login_with_next};
 use std::convert::identity;
 
@@ -45,7 +46,7 @@ async fn guest(
     let web = Web::from_request_parts(parts, state)
         .await
         .map_err(IntoResponse::into_response)?;
-    match web.user {
+    match web.visitor {
         Some(_) => Err(mark(found(INDEX.path()))),
         None => Ok(web),
     }
@@ -62,20 +63,44 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let web = Web::from_request_parts(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        match web.user.clone() {
-            Some(user) => Ok(Self { web, user }),
-            None => {
-                web.session
-                    .flash(FlashLevel::Info, "Please log in to access this page.");
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map_or(ROOT.path(), |pq| pq.as_str());
-                Err(found(&login_with_next(Some(next))))
-            }
+        let (web, visitor) = require_login(parts, state).await?;
+        Ok(Self {
+            web,
+            user: visitor.user,
+        })
+    }
+}
+
+/// As [`CurrentUser`], for the pages about the visitor's sessions (`/sessions`, logout,
+/// `/change_password`): the user together with the session this request came with.
+pub(crate) struct SignedInVisitor {
+    pub(crate) web: Web,
+    pub(crate) visitor: SignedIn,
+}
+
+impl FromRequestParts<AppState> for SignedInVisitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let (web, visitor) = require_login(parts, state).await?;
+        Ok(Self { web, visitor })
+    }
+}
+
+async fn require_login(parts: &mut Parts, state: &AppState) -> Result<(Web, SignedIn), Response> {
+    let web = Web::from_request_parts(parts, state)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    match web.visitor.clone() {
+        Some(visitor) => Ok((web, visitor)),
+        None => {
+            web.session
+                .flash(FlashLevel::Info, "Please log in to access this page.");
+            let next = parts
+                .uri
+                .path_and_query()
+                .map_or(ROOT.path(), |pq| pq.as_str());
+            Err(found(&login_with_next(Some(next))))
         }
     }
 }

@@ -1,8 +1,8 @@
 //! `/login`, `/logout` and `/register`.
 
 use crate::error::WebError;
-use crate::extract::{CsrfForm, CsrfProtected, Guest, Web};
-use crate::forms::{FORM_EXPIRED, FormView, LoginForm, PageQuery, RegisterForm};
+use crate::extract::{ClientDevice, CsrfForm, CsrfProtected, Guest, SignedInVisitor, Web};
+use crate::forms::{FORM_EXPIRED, FormView, LoginForm, LogoutButton, PageQuery, RegisterForm};
 use crate::render::found;
 use crate::session::FlashLevel;
 use axum::extract::Query;
@@ -12,7 +12,6 @@ use microblog_domain::services::{AuthenticateError, RegisterError};
 use microblog_routes::{INDEX, LOGIN, login_with_next};
 use minijinja::context;
 use minijinja::value::Serde;
-use time::OffsetDateTime;
 
 /// `GET /login`.
 pub(crate) async fn login_form(
@@ -22,11 +21,13 @@ pub(crate) async fn login_form(
     login_page(&web, &query, FormView::new(), StatusCode::OK)
 }
 
-/// `POST /login`: checks the credentials and logs in, then goes to `next` if it is a local
+/// `POST /login`: checks the credentials and opens a new server-side session (a new cookie
+/// value: nothing from before the login stays valid), then goes to `next` if it is a local
 /// path, else to `/index`.
 pub(crate) async fn login(
     Query(query): Query<PageQuery>,
     Guest(web): Guest,
+    ClientDevice(device): ClientDevice,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, WebError> {
     if let Err(view) = form.check() {
@@ -36,12 +37,11 @@ pub(crate) async fn login(
     match web
         .state
         .sign_in
-        .authenticate(&form.username, &form.password)
+        .sign_in(&form.username, &form.password, form.remember(), device)
         .await
     {
-        Ok(user) => {
-            let now = OffsetDateTime::now_utc();
-            web.session.log_in(&user, form.remember(), now);
+        Ok(opened) => {
+            web.session.log_in(opened.secret, form.remember());
             Ok(found(next.as_deref().unwrap_or(INDEX.path())))
         }
         Err(error @ AuthenticateError::InvalidCredentials) => {
@@ -77,12 +77,45 @@ fn login_page(
     web.page_with_status(status, "login.html", context)
 }
 
-/// `GET /logout`: forgets the user, back to the index (which then asks for a login).
-pub(crate) async fn logout(web: Web) -> Response {
-    if web.user.is_some() {
-        web.session.log_out();
+/// `GET /logout`: a one-button confirmation page, so that a link or image on another site
+/// cannot log anyone out; a visitor who is not logged in goes to the index.
+pub(crate) async fn logout_form(web: Web) -> Result<Response, WebError> {
+    if web.visitor.is_none() {
+        return Ok(found(INDEX.path()));
     }
-    found(INDEX.path())
+    logout_page(&web, None, StatusCode::OK)
+}
+
+/// `POST /logout` (the navigation's button and the confirmation page's): deletes the
+/// session row, so the cookie, wherever it was copied, opens nothing any more; then back to
+/// the index (which then asks for a login).
+pub(crate) async fn logout(
+    SignedInVisitor { web, visitor }: SignedInVisitor,
+    CsrfForm(LogoutButton {}): CsrfForm<LogoutButton>,
+) -> Result<Response, WebError> {
+    web.state.sessions.log_out(&visitor).await?;
+    web.session.log_out();
+    Ok(found(INDEX.path()))
+}
+
+impl CsrfProtected for LogoutButton {
+    type Context = Web;
+
+    async fn expired(self, web: Web) -> Result<Response, WebError> {
+        if web.visitor.is_none() {
+            return Ok(found(INDEX.path()));
+        }
+        logout_page(&web, Some(FORM_EXPIRED), StatusCode::BAD_REQUEST)
+    }
+}
+
+fn logout_page(
+    web: &Web,
+    form_error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let context = context! { title => "Logout", form_error => form_error };
+    web.page_with_status(status, "logout.html", context)
 }
 
 /// `GET /register`.

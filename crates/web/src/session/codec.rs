@@ -1,17 +1,16 @@
-//! `SessionCodec`: the session cookie, encrypted and authenticated with AES-256-GCM under a
-//! key derived from `SECRET_KEY`. A cookie that does not decrypt or parse is ignored.
+//! `SessionCodec`: the anonymous-state cookie (CSRF token, flashes, reset token), encrypted
+//! and authenticated with AES-256-GCM under a key derived from `SECRET_KEY`. A cookie that
+//! does not decrypt or parse is ignored. It is a browser-session cookie and says nothing
+//! about who is logged in (that is the login cookie's secret, checked in the database).
 
 use super::SessionData;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use microblog_domain::SecretKey;
-use time::{Duration, OffsetDateTime};
 
 /// The cookie's name (Flask's).
 pub(crate) const COOKIE_NAME: &str = "session";
-/// How long a login lasts, and how long a "remember me" cookie is kept.
-const LIFETIME: Duration = Duration::days(30);
 /// Browsers drop cookies above 4096 bytes; stay below with room for the attributes.
 const MAX_COOKIE_BYTES: usize = 3800;
 
@@ -32,9 +31,8 @@ impl SessionCodec {
     }
 
     /// The session in the request's cookies, and whether there was a session cookie at all.
-    /// Forged, tampered, truncated or stale cookies give an empty session; a login older
-    /// than the lifetime is dropped.
-    pub(crate) fn decode(&self, headers: &HeaderMap, now: OffsetDateTime) -> (SessionData, bool) {
+    /// Forged, tampered or truncated cookies give an empty session.
+    pub(crate) fn decode(&self, headers: &HeaderMap) -> (SessionData, bool) {
         let mut jar = CookieJar::new();
         for header in headers.get_all(COOKIE) {
             let Ok(header) = header.to_str() else {
@@ -47,23 +45,16 @@ impl SessionCodec {
             }
         }
         let present = jar.get(COOKIE_NAME).is_some();
-        let mut data: SessionData = jar
+        let data: SessionData = jar
             .private(&self.key)
             .get(COOKIE_NAME)
             .and_then(|cookie| serde_json::from_str(cookie.value()).ok())
             .unwrap_or_default();
-        let expired =
-            |since: i64| now.unix_timestamp().saturating_sub(since) > LIFETIME.whole_seconds();
-        if data.user.is_some_and(|user| expired(user.since)) {
-            data.user = None;
-            data.persistent = false;
-        }
         (data, present)
     }
 
     /// The `Set-Cookie` header that stores `data`: a removal when the session is empty (and
-    /// the browser had a cookie), a persistent cookie for "remember me", a browser-session
-    /// cookie otherwise. Flash messages are dropped, oldest first, if the cookie would grow
+    /// the browser had a cookie), a browser-session cookie otherwise. Flash messages are dropped, oldest first, if the cookie would grow
     /// too large for browsers to keep.
     pub(crate) fn encode(&self, mut data: SessionData, had_cookie: bool) -> Option<HeaderValue> {
         if data.is_empty() {
@@ -80,10 +71,7 @@ impl SessionCodec {
 
     fn sealed(&self, data: &SessionData) -> Option<String> {
         let value = serde_json::to_string(data).ok()?;
-        let mut cookie = self.attributes(Cookie::new(COOKIE_NAME, value));
-        if data.persistent {
-            cookie.set_max_age(LIFETIME);
-        }
+        let cookie = self.attributes(Cookie::new(COOKIE_NAME, value));
         let mut jar = CookieJar::new();
         jar.private_mut(&self.key).add(cookie);
         jar.get(COOKIE_NAME).map(|sealed| sealed.to_string())
@@ -114,7 +102,7 @@ pub(crate) fn append_set_cookie(headers: &mut HeaderMap, cookie: HeaderValue) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::{FlashLevel, Session, SessionUser};
+    use crate::session::{CsrfToken, FlashLevel, Session};
 
     fn codec() -> SessionCodec {
         SessionCodec::new(&SecretKey::parse(&"k".repeat(32)).unwrap(), true)
@@ -133,65 +121,46 @@ mod tests {
         headers
     }
 
-    fn logged_in(since: OffsetDateTime) -> SessionData {
+    fn with_token() -> SessionData {
         SessionData {
-            user: Some(SessionUser {
-                id: 7,
-                epoch: 2,
-                since: since.unix_timestamp(),
-            }),
+            csrf: Some(CsrfToken::random().unwrap()),
             ..SessionData::default()
         }
     }
 
     #[test]
     fn round_trips_and_sets_cookie_attributes() {
-        let now = OffsetDateTime::now_utc();
-        let header = codec().encode(logged_in(now), false).unwrap();
+        let data = with_token();
+        let header = codec().encode(data.clone(), false).unwrap();
         let text = header.to_str().unwrap();
         for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Secure"] {
             assert!(text.contains(attribute), "{text}");
         }
         assert!(!text.contains("Max-Age"), "browser-session cookie: {text}");
-        assert!(!text.contains("\"i\""), "the content is encrypted: {text}");
-        let (data, present) = codec().decode(&request_with(&header), now);
+        assert!(!text.contains("\"c\""), "the content is encrypted: {text}");
+        let (decoded, present) = codec().decode(&request_with(&header));
         assert!(present);
-        assert_eq!(data, logged_in(now));
+        assert_eq!(decoded, data);
     }
 
     #[test]
     fn a_tampered_or_foreign_cookie_is_an_empty_session() {
-        let now = OffsetDateTime::now_utc();
-        let header = codec().encode(logged_in(now), false).unwrap();
+        let header = codec().encode(with_token(), false).unwrap();
         let mut text = cookie_pair(&header);
         let last = text.pop().unwrap();
         text.push(if last == 'A' { 'B' } else { 'A' });
         let mut headers = HeaderMap::new();
         headers.insert(COOKIE, HeaderValue::from_str(&text).unwrap());
-        assert_eq!(codec().decode(&headers, now).0, SessionData::default());
+        assert_eq!(codec().decode(&headers).0, SessionData::default());
         let other = SessionCodec::new(&SecretKey::parse(&"o".repeat(32)).unwrap(), true);
         assert_eq!(
-            other.decode(&request_with(&header), now).0,
+            other.decode(&request_with(&header)).0,
             SessionData::default()
         );
     }
 
     #[test]
-    fn logins_expire_after_the_lifetime() {
-        let then = OffsetDateTime::now_utc() - Duration::days(31);
-        let header = codec().encode(logged_in(then), false).unwrap();
-        let (data, _) = codec().decode(&request_with(&header), OffsetDateTime::now_utc());
-        assert_eq!(data.user, None);
-    }
-
-    #[test]
-    fn remember_me_makes_a_persistent_cookie_and_empty_sessions_are_removed() {
-        let data = SessionData {
-            persistent: true,
-            ..logged_in(OffsetDateTime::now_utc())
-        };
-        let header = codec().encode(data, false).unwrap();
-        assert!(header.to_str().unwrap().contains("Max-Age=2592000"));
+    fn empty_sessions_are_removed() {
         assert_eq!(codec().encode(SessionData::default(), false), None);
         let removal = codec().encode(SessionData::default(), true).unwrap();
         assert!(removal.to_str().unwrap().contains("Max-Age=0"));
@@ -206,7 +175,7 @@ mod tests {
         let data = session.changed_data().unwrap();
         let header = codec().encode(data, false).unwrap();
         assert!(header.len() <= MAX_COOKIE_BYTES);
-        let (kept, _) = codec().decode(&request_with(&header), OffsetDateTime::now_utc());
+        let (kept, _) = codec().decode(&request_with(&header));
         assert!(!kept.flashes.is_empty() && kept.flashes.len() < 4);
     }
 }

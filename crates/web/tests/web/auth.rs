@@ -85,7 +85,12 @@ async fn login_then_logout() {
         home.text().contains("href=\"/user/susan\""),
         "nav links to the profile"
     );
-    let reply = app.get("/logout").await;
+    assert!(
+        home.text()
+            .contains("<form class=\"nav-form\" action=\"/logout\" method=\"post\">"),
+        "the nav logs out with a POST form"
+    );
+    let reply = app.submit("/index", "/logout", &[]).await;
     assert_eq!(reply.location(), "/index");
     let reply = app.get("/index").await;
     assert_eq!(reply.location(), "/login?next=%2Findex");
@@ -202,14 +207,14 @@ async fn remember_me_makes_the_cookie_persistent() {
     let reply = app.post("/login", &fields).await;
     assert!(
         reply
-            .header("set-cookie")
+            .set_cookie("microblog_login")
             .unwrap()
             .contains("Max-Age=2592000")
     );
 
     let mut other = app.browser();
     let reply = other.login("susan", PASSWORD).await;
-    let cookie = reply.header("set-cookie").unwrap();
+    let cookie = reply.set_cookie("microblog_login").unwrap();
     assert!(
         !cookie.contains("Max-Age"),
         "browser-session cookie: {cookie}"

@@ -11,5 +11,6 @@ mod legacy_names;
 mod reset;
 mod routes;
 mod security;
+mod sessions;
 mod support;
 mod system;

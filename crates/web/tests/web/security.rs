@@ -8,16 +8,21 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https://
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 #[tokio::test]
-async fn a_tampered_cookie_is_ignored() {
+async fn a_tampered_or_forged_cookie_is_ignored() {
     let mut app = TestApp::new();
     app.signed_in("susan").await;
     let cookie = app.cookie().unwrap();
-    let (name, value) = cookie.split_once('=').unwrap();
+    let login = cookie
+        .split("; ")
+        .find(|pair| pair.starts_with("microblog_login="))
+        .unwrap();
+    let (name, value) = login.split_once('=').unwrap();
     let mut bytes = value.as_bytes().to_vec();
     let middle = bytes.len() / 2;
-    bytes[middle] = if bytes[middle] == b'A' { b'B' } else { b'A' };
+    bytes[middle] = if bytes[middle] == b'a' { b'b' } else { b'a' };
     for forged in [
         format!("{name}={}", String::from_utf8(bytes).unwrap()),
+        format!("{name}=not-even-hex"),
         "session=not-even-base64!".to_owned(),
         "session={\"u\":{\"i\":1,\"e\":0,\"t\":9999999999}}".to_owned(),
     ] {
@@ -29,15 +34,20 @@ async fn a_tampered_cookie_is_ignored() {
 }
 
 #[tokio::test]
-async fn a_stale_session_epoch_logs_the_session_out() {
+async fn a_session_deleted_in_storage_logs_the_browser_out_and_a_new_login_works() {
     let mut app = TestApp::new();
-    app.signed_in("susan").await;
-    app.world.users.bump_epoch("susan");
+    let susan = app.signed_in("susan").await;
+    use microblog_domain::ports::SessionStore as _;
+    app.world
+        .sessions
+        .delete_all_for_user(susan.id, None)
+        .await
+        .unwrap();
     let reply = app.get("/index").await;
     assert_eq!(reply.location(), "/login?next=%2Findex");
     assert!(
-        reply.header("set-cookie").is_some(),
-        "the user is removed from the cookie"
+        reply.set_cookie("microblog_login").is_some(),
+        "the dead login cookie is removed"
     );
     app.login("susan", PASSWORD).await;
     assert_eq!(

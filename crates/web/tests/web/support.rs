@@ -13,9 +13,10 @@ use microblog_crypto::Argon2Hasher;
 use microblog_domain::services::MailDispatcher;
 use microblog_domain::{Email, EmailKind, SecretKey, User};
 use microblog_testkit::recording_mailer::RecordingMailer;
-use microblog_testkit::{InMemoryOutbox, InMemoryPosts, InMemoryUsers};
+use microblog_testkit::{InMemoryOutbox, InMemoryPosts, InMemorySessions, InMemoryUsers};
 use microblog_web::{WebConfig, app};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -33,6 +34,7 @@ pub struct World {
     pub outbox: Arc<InMemoryOutbox>,
     /// Where the dispatcher delivers, once a test settles the outbox.
     pub mailer: Arc<RecordingMailer>,
+    pub sessions: Arc<InMemorySessions>,
     pub readiness: Arc<SwitchableReadiness>,
 }
 
@@ -41,7 +43,8 @@ pub struct TestApp {
     router: Router,
     pub world: World,
     dispatcher: MailDispatcher,
-    cookie: Option<String>,
+    /// The browser's cookies, by name (the login cookie and the encrypted session cookie).
+    cookies: BTreeMap<String, String>,
     peer: SocketAddr,
 }
 
@@ -66,9 +69,11 @@ impl TestApp {
             users,
             outbox: Arc::new(InMemoryOutbox::default()),
             mailer: Arc::new(RecordingMailer::new()),
+            sessions: Arc::new(InMemorySessions::default()),
             readiness: Arc::new(SwitchableReadiness::default()),
         };
         let mut chosen = Ports {
+            sessions: world.sessions.clone(),
             users: world.users.clone(),
             posts: world.posts.clone(),
             timelines: world.posts.clone(),
@@ -92,7 +97,7 @@ impl TestApp {
             router,
             world,
             dispatcher,
-            cookie: None,
+            cookies: BTreeMap::new(),
             peer: "192.0.2.10:50000".parse().unwrap(),
         }
     }
@@ -103,7 +108,7 @@ impl TestApp {
             router: self.router.clone(),
             world: self.world.clone(),
             dispatcher: self.dispatcher.clone(),
-            cookie: None,
+            cookies: BTreeMap::new(),
             peer: self.peer,
         }
     }
@@ -119,12 +124,27 @@ impl TestApp {
         self.router.clone()
     }
 
+    /// The `Cookie` header this browser sends, if it holds any cookie.
     pub fn cookie(&self) -> Option<String> {
-        self.cookie.clone()
+        (!self.cookies.is_empty()).then(|| {
+            let pairs: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect();
+            pairs.join("; ")
+        })
     }
 
+    /// Replaces every cookie of this browser with those of a `Cookie` header (as copied
+    /// from another browser with [`Self::cookie`]).
     pub fn set_cookie(&mut self, cookie: Option<String>) {
-        self.cookie = cookie;
+        self.cookies.clear();
+        for pair in cookie.iter().flat_map(|header| header.split("; ")) {
+            if let Some((name, value)) = pair.split_once('=') {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
     }
 
     pub async fn get(&mut self, uri: &str) -> Reply {
@@ -152,7 +172,7 @@ impl TestApp {
 
     /// Sends a request as this browser: its cookie, its peer address; keeps the new cookie.
     pub async fn send(&mut self, mut request: Request<Body>) -> Reply {
-        if let Some(cookie) = &self.cookie {
+        if let Some(cookie) = self.cookie() {
             request
                 .headers_mut()
                 .insert(header::COOKIE, cookie.parse().unwrap());
@@ -163,8 +183,13 @@ impl TestApp {
         let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
         for set in parts.headers.get_all(header::SET_COOKIE) {
             let set = set.to_str().unwrap();
-            let pair = set.split(';').next().unwrap().to_owned();
-            self.cookie = (!set.contains("Max-Age=0")).then_some(pair);
+            let pair = set.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if set.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
         }
         Reply {
             status: parts.status,
@@ -260,6 +285,15 @@ impl Reply {
 
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+
+    /// The `Set-Cookie` header that sets the cookie `name`, if the response sets it.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|value| value.to_str().unwrap().to_owned())
+            .find(|value| value.starts_with(&format!("{name}=")))
     }
 
     /// The body with minijinja's entity escapes undone, for searching visible text.

@@ -75,7 +75,7 @@ async fn wrong_methods_get_405_pages() {
     assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(reply.text().contains("Method not allowed"));
     assert_eq!(
-        app.post("/logout", &[]).await.status,
+        app.post("/sessions", &[]).await.status,
         StatusCode::METHOD_NOT_ALLOWED
     );
 }

@@ -5,12 +5,14 @@ use super::fakes::TextComposer;
 use microblog_domain::ports::LockoutRule;
 use microblog_domain::ports::Mailer;
 use microblog_domain::ports::{
-    Clock, Outbox, PasswordHasher, PostRepository, SystemClock, TimelineStore, UserRepository,
+    Clock, Outbox, PasswordHasher, PostRepository, SessionStore, SystemClock, TimelineStore,
+    UserRepository,
 };
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, DispatcherConfig, ForgotPassword, MailDispatcher, MailPreparer, MailQueue,
-    OutboxSignal, PasswordReset, Profile, Registration, ResetPolicy, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, DispatcherConfig, ForgotPassword, MailDispatcher, MailPreparer,
+    MailQueue, ManageSessions, OutboxSignal, PasswordReset, Profile, Registration, ResetPolicy,
+    SessionRules, Sessions, SignIn,
 };
 use microblog_domain::{ResetTokens, SecretKey};
 use microblog_testkit::InMemorySignInAttempts;
@@ -26,6 +28,7 @@ pub struct Ports {
     pub timelines: Arc<dyn TimelineStore>,
     pub hasher: Arc<dyn PasswordHasher>,
     pub outbox: Arc<dyn Outbox>,
+    pub sessions: Arc<dyn SessionStore>,
 }
 
 /// What the services need besides the ports.
@@ -74,19 +77,36 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mail = MailQueue::new(ports.outbox.clone(), clock.clone(), OutboxSignal::default());
     let users = &ports.users;
+    let sessions = Sessions::new(
+        users.clone(),
+        ports.sessions.clone(),
+        clock.clone(),
+        SessionRules::default(),
+    );
+    let lockout = Lockout::new(
+        Arc::new(InMemorySignInAttempts::default()),
+        clock.clone(),
+        LockoutRule::default(),
+    );
     Services {
         registration: Registration::new(users.clone(), ports.hasher.clone(), clock.clone()),
         sign_in: SignIn::new(
             users.clone(),
             ports.hasher.clone(),
-            Lockout::new(
-                Arc::new(InMemorySignInAttempts::default()),
-                clock.clone(),
-                LockoutRule::default(),
-            ),
+            lockout.clone(),
             mail.clone(),
+            sessions.clone(),
         ),
-        sessions: Sessions::new(users.clone(), clock.clone(), Duration::from_secs(60)),
+        sessions: sessions.clone(),
+        manage_sessions: ManageSessions::new(ports.sessions.clone(), clock.clone()),
+        change_password: ChangePassword::new(
+            users.clone(),
+            ports.hasher.clone(),
+            clock.clone(),
+            lockout,
+            mail.clone(),
+            sessions.clone(),
+        ),
         forgot_password: ForgotPassword::new(mail.clone()),
         password_reset: PasswordReset::new(
             users.clone(),
@@ -94,6 +114,7 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
             clock.clone(),
             mail,
             tokens(secret),
+            sessions,
         ),
         profile: Profile::new(users.clone()),
         blog: Blog::new(
