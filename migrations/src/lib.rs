@@ -24,6 +24,7 @@ mod m20261123_000004_create_mail_outbox;
 mod m20261125_000001_create_sign_in_attempts;
 mod m20261201_000001_add_username_skeleton;
 mod m20261203_100000_outbox_stores_requests;
+mod m20261203_110000_email_confirmation;
 
 /// Applies and rolls back Microblog's migrations, in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_sign_in_attempts::Migration),
             Box::new(m20261201_000001_add_username_skeleton::Migration),
             Box::new(m20261203_100000_outbox_stores_requests::Migration),
+            Box::new(m20261203_110000_email_confirmation::Migration),
         ]
     }
 }
@@ -58,6 +60,8 @@ pub(crate) enum User {
     LastResetRequestedAt,
     CreatedAt,
     UsernameSkeleton,
+    EmailConfirmedAt,
+    ConfirmationSentAt,
 }
 
 #[cfg(test)]

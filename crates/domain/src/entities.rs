@@ -26,6 +26,9 @@ pub struct User {
     /// Bumped whenever every existing session must end (a password reset). Sessions carry
     /// the epoch they were issued under; a mismatch logs them out.
     pub session_epoch: i64,
+    /// Whether the owner followed the confirmation link mailed to `email`. Signing in and
+    /// password reset work either way; unconfirmed users see a reminder.
+    pub email_confirmed: bool,
     pub created_at: OffsetDateTime,
 }
 

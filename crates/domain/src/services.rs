@@ -6,6 +6,7 @@
 mod alerts;
 mod blog;
 mod dispatcher;
+mod email_confirmation;
 mod error;
 mod forgot_password;
 mod lockout;
@@ -21,6 +22,7 @@ mod sign_in;
 pub use alerts::{Alerts, ServerErrorReport};
 pub use blog::{Blog, FollowError, ProfilePage};
 pub use dispatcher::{DispatchReport, DispatcherConfig, MailDispatcher, OutboxSignal, backoff};
+pub use email_confirmation::{ConfirmEmailError, EmailConfirmation, Resend};
 pub use error::{Busy, UnexpectedError};
 pub use forgot_password::{ForgotPassword, RequestResetError};
 pub use lockout::Lockout;

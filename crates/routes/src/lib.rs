@@ -40,6 +40,8 @@ pub const RESET_PASSWORD: Route = Route::new("reset_password", "/reset_password"
 pub const RESET_PASSWORD_TOKEN: Route<1> =
     Route::new("reset_password_token", "/reset_password/{token}");
 /// Liveness probe.
+pub const CONFIRM_EMAIL_TOKEN: Route<1> = Route::new("confirm_email", "/confirm_email/{token}");
+pub const RESEND_CONFIRMATION: Route = Route::new("resend_confirmation", "/resend_confirmation");
 pub const HEALTHZ: Route = Route::new("healthz", "/healthz");
 /// Readiness probe.
 pub const READYZ: Route = Route::new("readyz", "/readyz");
@@ -61,6 +63,8 @@ pub const ALL: &[Rule] = &[
     RESET_PASSWORD_REQUEST.rule(),
     RESET_PASSWORD.rule(),
     RESET_PASSWORD_TOKEN.rule(),
+    CONFIRM_EMAIL_TOKEN.rule(),
+    RESEND_CONFIRMATION.rule(),
     HEALTHZ.rule(),
     READYZ.rule(),
     STATIC.rule(),
@@ -97,6 +101,11 @@ pub fn login_with_next(next: Option<&str>) -> String {
 /// `/static/<file>`.
 pub fn static_file(name: &str) -> String {
     STATIC.path(name)
+}
+
+/// The absolute link of the address-confirmation email: `{base_url}/confirm_email/{token}`.
+pub fn confirm_email_link(base_url: &str, token: &str) -> String {
+    format!("{base_url}{}", CONFIRM_EMAIL_TOKEN.path(token))
 }
 
 /// The absolute link of the password-reset email: `{base_url}/reset_password/{token}`.
@@ -139,6 +148,8 @@ mod tests {
                 "/reset_password_request",
                 "/reset_password",
                 "/reset_password/<token>",
+                "/confirm_email/<token>",
+                "/resend_confirmation",
                 "/healthz",
                 "/readyz",
                 "/static/<file>",

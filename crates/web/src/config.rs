@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use microblog_domain::SecretKey;
 use microblog_domain::services::{
-    Alerts, Blog, ForgotPassword, PasswordReset, Profile, Registration, Sessions, SignIn,
+    Alerts, Blog, EmailConfirmation, ForgotPassword, PasswordReset, Profile, Registration,
+    Sessions, SignIn,
 };
 use std::sync::Arc;
 
@@ -17,6 +18,9 @@ pub struct Services {
     pub sign_in: SignIn,
     /// The user behind each request's session.
     pub sessions: Sessions,
+    /// `/confirm_email/<token>`, the first confirmation mail after `/register`, and the
+    /// banner's `/resend_confirmation`.
+    pub email_confirmation: EmailConfirmation,
     /// `/reset_password_request`.
     pub forgot_password: ForgotPassword,
     /// `/reset_password/<token>` and `/reset_password`.

@@ -5,8 +5,8 @@
 mod posted;
 
 pub(crate) use posted::{
-    EditProfileForm, FollowButton, LoginForm, PostForm, RegisterForm, ResetPasswordForm,
-    ResetRequestForm,
+    EditProfileForm, FollowButton, LoginForm, PostForm, RegisterForm, ResendConfirmationButton,
+    ResetPasswordForm, ResetRequestForm,
 };
 
 use crate::links;

@@ -6,7 +6,8 @@ use crate::rate_limit::RateLimiter;
 use crate::session::SessionCodec;
 use crate::templates::Templates;
 use microblog_domain::services::{
-    Alerts, Blog, ForgotPassword, PasswordReset, Profile, Registration, Sessions, SignIn,
+    Alerts, Blog, EmailConfirmation, ForgotPassword, PasswordReset, Profile, Registration,
+    Sessions, SignIn,
 };
 use std::ops::Deref;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub(crate) struct Inner {
     pub(crate) registration: Registration,
     pub(crate) sign_in: SignIn,
     pub(crate) sessions: Sessions,
+    pub(crate) email_confirmation: EmailConfirmation,
     pub(crate) forgot_password: ForgotPassword,
     pub(crate) password_reset: PasswordReset,
     pub(crate) profile: Profile,
@@ -43,6 +45,7 @@ impl AppState {
             registration: services.registration,
             sign_in: services.sign_in,
             sessions: services.sessions,
+            email_confirmation: services.email_confirmation,
             forgot_password: services.forgot_password,
             password_reset: services.password_reset,
             profile: services.profile,

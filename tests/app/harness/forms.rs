@@ -42,6 +42,10 @@ pub fn form_fields(html: &str, action: &str) -> Option<(String, Vec<(String, Str
         if !method.eq_ignore_ascii_case("post") || !target.contains(action) {
             return None;
         }
+        // The unconfirmed-address banner's button is on every page; it is not the page's form.
+        if action.is_empty() && target == "/resend_confirmation" {
+            return None;
+        }
         let fields = form
             .select(&inputs)
             .filter(|input| {

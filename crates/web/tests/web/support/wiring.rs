@@ -9,10 +9,11 @@ use microblog_domain::ports::{
 };
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, DispatcherConfig, ForgotPassword, MailDispatcher, MailPreparer, MailQueue,
-    OutboxSignal, PasswordReset, Profile, Registration, ResetPolicy, Sessions, SignIn,
+    Alerts, Blog, DispatcherConfig, EmailConfirmation, ForgotPassword, MailDispatcher,
+    MailPreparer, MailQueue, OutboxSignal, PasswordReset, Profile, Registration, ResetPolicy,
+    Sessions, SignIn,
 };
-use microblog_domain::{ResetTokens, SecretKey};
+use microblog_domain::{ConfirmTokens, ResetTokens, SecretKey};
 use microblog_testkit::InMemorySignInAttempts;
 use microblog_web::{Readiness, Services};
 use std::sync::Arc;
@@ -39,6 +40,11 @@ fn tokens(secret: &SecretKey) -> ResetTokens {
     ResetTokens::new(secret, Duration::from_secs(600))
 }
 
+/// The confirmation tokens of these tests: signed with `secret`, valid two days.
+fn confirm_tokens(secret: &SecretKey) -> ConfirmTokens {
+    ConfirmTokens::new(secret, Duration::from_secs(48 * 3600))
+}
+
 /// The mail dispatcher over `outbox` (the in-memory one, even when a test swaps the
 /// services' outbox to make it fail), rendering with the plain-text composer and delivering
 /// to `mailer`; tests drain it when they want the mail sent.
@@ -56,6 +62,7 @@ pub fn dispatcher(
             tokens: tokens(secret),
             throttle: Duration::from_secs(60),
         },
+        confirm_tokens(secret),
         Duration::from_secs(24 * 3600),
     );
     MailDispatcher::new(
@@ -85,6 +92,13 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
             mail.clone(),
         ),
         sessions: Sessions::new(users.clone(), clock.clone(), Duration::from_secs(60)),
+        email_confirmation: EmailConfirmation::new(
+            users.clone(),
+            clock.clone(),
+            mail.clone(),
+            confirm_tokens(secret),
+            Duration::from_secs(60),
+        ),
         forgot_password: ForgotPassword::new(mail.clone()),
         password_reset: PasswordReset::new(
             users.clone(),
