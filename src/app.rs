@@ -4,17 +4,17 @@ use crate::cli::ServeArgs;
 use crate::config::Config;
 use anyhow::Context as _;
 use microblog_crypto::Argon2Hasher;
-use microblog_domain::ResetTokens;
 use microblog_domain::ports::{
     Clock, EmailComposer, Mailer, Outbox, SessionStore, SystemClock, UserRepository,
 };
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, DispatcherConfig, ForgotPassword, MailDispatcher, MailPreparer,
-    MailQueue, ManageSessions, OutboxRetention, OutboxSignal, PasswordReset, Profile,
-    RebuildTimelines, Registration, ResetPolicy, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, DispatcherConfig, EmailConfirmation, ForgotPassword,
+    MailDispatcher, MailPreparer, MailQueue, ManageSessions, OutboxRetention, OutboxSignal,
+    PasswordReset, Profile, RebuildTimelines, Registration, ResetPolicy, Sessions, SignIn,
 };
 use microblog_domain::values::SecretKey;
+use microblog_domain::{ConfirmTokens, ResetTokens};
 use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpMailer};
 use microblog_store::{Database, PoolConfig};
 use std::sync::Arc;
@@ -105,6 +105,7 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
     let signal = OutboxSignal::default();
     let mail = MailQueue::new(Arc::clone(&outbox), Arc::clone(&clock), signal.clone());
     let tokens = ResetTokens::new(secret, config.reset_token_ttl);
+    let confirm_tokens = ConfirmTokens::new(secret, config.confirm_token_ttl);
     let (mailer, mailer_description) = mailer(config)?;
     let preparer = MailPreparer::new(
         users.clone(),
@@ -113,6 +114,7 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
             tokens: tokens.clone(),
             throttle: config.reset_request_throttle,
         },
+        confirm_tokens.clone(),
         config.mail_intent_max_age,
     );
     let session_store: Arc<dyn SessionStore> = Arc::new(database.sessions());
@@ -145,6 +147,13 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
             lockout,
             mail.clone(),
             sessions.clone(),
+        ),
+        email_confirmation: EmailConfirmation::new(
+            users.clone(),
+            Arc::clone(&clock),
+            mail.clone(),
+            confirm_tokens,
+            config.reset_request_throttle,
         ),
         forgot_password: ForgotPassword::new(mail.clone()),
         password_reset: PasswordReset::new(

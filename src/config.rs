@@ -46,6 +46,8 @@ pub struct Config {
     pub mail: MailSettings,
     pub admins: Vec<String>,
     pub reset_token_ttl: Duration,
+    /// How long an address-confirmation link stays valid (`CONFIRM_TOKEN_TTL`).
+    pub confirm_token_ttl: Duration,
     /// At most one reset email per address per this interval.
     pub reset_request_throttle: Duration,
     pub posts_per_page: u32,
@@ -119,6 +121,9 @@ impl Config {
             admins,
             reset_token_ttl: Duration::from_secs(
                 number(source, "RESET_TOKEN_TTL", 600, 1, 86_400)?.into(),
+            ),
+            confirm_token_ttl: Duration::from_secs(
+                number(source, "CONFIRM_TOKEN_TTL", 172_800, 60, 30 * 86_400)?.into(),
             ),
             reset_request_throttle: Duration::from_secs(
                 number(source, "RESET_REQUEST_THROTTLE", 60, 1, 86_400)?.into(),

@@ -4,6 +4,7 @@
 mod app {
     mod blog;
     mod cluster;
+    mod confirmation;
     mod harness;
     mod hostile_load;
     mod links_at_send_time;

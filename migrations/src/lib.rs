@@ -28,6 +28,7 @@ mod m20261125_000001_create_sign_in_attempts;
 mod m20261201_000001_add_username_skeleton;
 mod m20261203_000001_create_sessions;
 mod m20261203_100000_outbox_stores_requests;
+mod m20261203_110000_email_confirmation;
 mod m20261203_200000_create_timeline_entry;
 
 /// Applies and rolls back Microblog's migrations, in order.
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_add_username_skeleton::Migration),
             Box::new(m20261203_000001_create_sessions::Migration),
             Box::new(m20261203_100000_outbox_stores_requests::Migration),
+            Box::new(m20261203_110000_email_confirmation::Migration),
             Box::new(m20261203_200000_create_timeline_entry::Migration),
         ]
     }
@@ -65,6 +67,8 @@ pub(crate) enum User {
     LastResetRequestedAt,
     CreatedAt,
     UsernameSkeleton,
+    EmailConfirmedAt,
+    ConfirmationSentAt,
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ fn defaults_run_on_sqlite_with_the_console_mailer() {
     assert_eq!(smtp.map(|smtp| smtp.port), Some(25), "MAIL_PORT's default");
     assert_eq!(config.reset_token_ttl, Duration::from_secs(600));
     assert_eq!(config.mail_intent_max_age, Duration::from_secs(24 * 3600));
+    assert_eq!(config.confirm_token_ttl, Duration::from_secs(48 * 3600));
     assert_eq!(config.outbox_retention, Duration::from_secs(7 * 24 * 3600));
     assert_eq!(config.posts_per_page, 25);
     assert_eq!(config.feed_limits.max_entries, 800);
@@ -89,6 +90,7 @@ fn each_bad_variable_is_named_in_one_line() {
         ),
         (&[("RESET_TOKEN_TTL", "0")], "RESET_TOKEN_TTL"),
         (&[("MAIL_INTENT_MAX_AGE", "59")], "MAIL_INTENT_MAX_AGE"),
+        (&[("CONFIRM_TOKEN_TTL", "0")], "CONFIRM_TOKEN_TTL"),
         (&[("OUTBOX_RETENTION", "a week")], "OUTBOX_RETENTION"),
         (&[("POSTS_PER_PAGE", "-1")], "POSTS_PER_PAGE"),
         (&[("TIMELINE_MAX_ENTRIES", "0")], "TIMELINE_MAX_ENTRIES"),

@@ -184,8 +184,13 @@ async fn mail_leased_by_a_killed_instance_is_delivered_by_the_other() {
         counts.len()
     );
     assert_eq!(counts.len(), 200, "no mail is lost");
+    // What a SIGKILL can duplicate is what the relay accepted but the dead instance had not
+    // recorded: sends in flight plus finished sends whose outcome waits for the one task that
+    // records outcomes in turn, at most one claimed batch (32). Since requests are rendered
+    // at send time (a look-up and a throttle claim per entry share the pool with the
+    // recorder), runs on a loaded machine measured 10 and 22 here, where 8 was the bound.
     assert!(
-        duplicates <= 8,
+        duplicates <= 32,
         "duplicates stay within the in-flight window: {duplicates}"
     );
     let outbox = app.database.connect().await.outbox_counts().await.unwrap();

@@ -234,12 +234,37 @@ impl TestApp {
             .await
     }
 
-    /// The next email to `to`, waiting up to 20 s.
+    /// The oldest email to `to` other than the registration's address confirmation,
+    /// waiting up to 20 s.
     pub async fn wait_for_mail(&self, to: &str) -> ReceivedMessage {
         self.sink
-            .wait_for_message(to, Duration::from_secs(20))
+            .wait_for(Duration::from_secs(20), |m| {
+                m.is_to(to) && !is_confirmation(m)
+            })
             .await
             .unwrap_or_else(|| panic!("no email to {to} arrived; server log:\n{}", self.logs()))
+    }
+
+    /// The address-confirmation email to `to`, waiting up to 20 s.
+    pub async fn wait_for_confirmation(&self, to: &str) -> ReceivedMessage {
+        self.sink
+            .wait_for(Duration::from_secs(20), |m| {
+                m.is_to(to) && is_confirmation(m)
+            })
+            .await
+            .unwrap_or_else(|| panic!("no confirmation to {to} arrived:\n{}", self.logs()))
+    }
+
+    /// The emails to `to` so far, the address confirmations left out.
+    pub fn mails_to(&self, to: &str) -> Vec<ReceivedMessage> {
+        let mails = self.sink.messages_to(to).into_iter();
+        mails.filter(|m| !is_confirmation(m)).collect()
+    }
+
+    /// Every email so far, the address confirmations left out.
+    pub fn mails(&self) -> Vec<ReceivedMessage> {
+        let mails = self.sink.messages().into_iter();
+        mails.filter(|m| !is_confirmation(m)).collect()
     }
 
     /// The reset link in the newest reset email to `to` (waiting for the `nth`, 1-based).
@@ -263,6 +288,13 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
+}
+
+/// The subject of the address-confirmation email every registration sends.
+pub const CONFIRMATION_SUBJECT: &str = "[Microblog] Confirm Your Email Address";
+
+fn is_confirmation(mail: &ReceivedMessage) -> bool {
+    mail.subject.as_deref() == Some(CONFIRMATION_SUBJECT)
 }
 
 /// The `Location` header, or "" when there is none.

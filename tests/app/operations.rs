@@ -98,7 +98,7 @@ async fn a_web_only_instance_leaves_mail_to_a_dispatch_process() {
     let answer = app.request_reset(&app.browser(), "susan@example.com").await;
     assert_eq!(location(&answer), "/login");
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert!(app.sink.messages().is_empty(), "no dispatcher, no mail yet");
+    assert!(app.mails().is_empty(), "no dispatcher, no mail yet");
 
     let mut dispatcher = app.start_process(&["dispatch"]).await;
     app.wait_for_mail("susan@example.com").await;

@@ -161,7 +161,7 @@ async fn a_missing_or_wrong_csrf_token_sends_no_mail_and_changes_nothing() {
         .unwrap();
     assert_eq!(response.status(), 400);
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-    assert!(app.sink.messages().is_empty(), "no mail was sent");
+    assert!(app.mails().is_empty(), "no mail was sent");
     let old = app
         .login(&app.browser(), "susan", super::harness::PASSWORD)
         .await;

@@ -1,5 +1,6 @@
 //! Emails: the intents the product sends, and the composed message the outbox carries.
 
+use crate::confirm_token::ConfirmToken;
 use crate::reset_token::ResetToken;
 use time::OffsetDateTime;
 
@@ -7,6 +8,7 @@ use time::OffsetDateTime;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EmailKind {
     ResetPassword,
+    ConfirmEmail,
     PasswordChanged,
     SignInLocked,
     ServerError,
@@ -18,6 +20,7 @@ impl EmailKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ResetPassword => "reset_password",
+            Self::ConfirmEmail => "confirm_email",
             Self::PasswordChanged => "password_changed",
             Self::SignInLocked => "sign_in_locked",
             Self::ServerError => "server_error",
@@ -29,6 +32,7 @@ impl EmailKind {
     pub fn parse(name: &str) -> Option<Self> {
         [
             Self::ResetPassword,
+            Self::ConfirmEmail,
             Self::PasswordChanged,
             Self::SignInLocked,
             Self::ServerError,
@@ -48,6 +52,13 @@ pub enum EmailIntent {
         username: String,
         token: ResetToken,
         valid_for_minutes: u64,
+    },
+    /// Asks the owner of an address to confirm it, with a link the composer builds from the
+    /// token (minted when the mail is sent).
+    ConfirmEmail {
+        username: String,
+        token: ConfirmToken,
+        valid_for_hours: u64,
     },
     /// Sent after a successful reset; carries no link.
     PasswordChanged {
@@ -78,6 +89,7 @@ impl EmailIntent {
     pub fn kind(&self) -> EmailKind {
         match self {
             Self::ResetPassword { .. } => EmailKind::ResetPassword,
+            Self::ConfirmEmail { .. } => EmailKind::ConfirmEmail,
             Self::PasswordChanged { .. } => EmailKind::PasswordChanged,
             Self::SignInLocked { .. } => EmailKind::SignInLocked,
             Self::ServerError { .. } => EmailKind::ServerError,
@@ -105,6 +117,7 @@ mod tests {
     fn kind_names_round_trip() {
         for kind in [
             EmailKind::ResetPassword,
+            EmailKind::ConfirmEmail,
             EmailKind::PasswordChanged,
             EmailKind::SignInLocked,
             EmailKind::ServerError,

@@ -31,6 +31,9 @@ pub struct User {
     /// server-side rows now and are ended explicitly; the epoch scopes the sign-in lockout's
     /// counts, so a new password lifts a lock.
     pub session_epoch: i64,
+    /// Whether the owner followed the confirmation link mailed to `email`. Signing in and
+    /// password reset work either way; unconfirmed users see a reminder.
+    pub email_confirmed: bool,
     pub created_at: OffsetDateTime,
 }
 

@@ -37,6 +37,9 @@ pub enum MailRequest {
     /// At send time the account is looked up, the per-address throttle applied, and a link
     /// minted; an unknown address is dropped, counted and never logged.
     ResetPassword { address: String },
+    /// The mail asking a user to confirm their address (sent at registration, and again on
+    /// request); dropped if the address is confirmed or changed by the time of sending.
+    ConfirmEmail { to: Addressee },
     /// The "your password was changed" notice.
     PasswordChanged {
         to: Addressee,
@@ -93,6 +96,7 @@ impl MailRequest {
     pub fn kind(&self) -> EmailKind {
         match self {
             Self::ResetPassword { .. } => EmailKind::ResetPassword,
+            Self::ConfirmEmail { .. } => EmailKind::ConfirmEmail,
             Self::PasswordChanged { .. } => EmailKind::PasswordChanged,
             Self::SignInLocked { .. } => EmailKind::SignInLocked,
             Self::ServerError { .. } => EmailKind::ServerError,

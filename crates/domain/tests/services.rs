@@ -4,6 +4,7 @@ mod services {
     mod accounts;
     mod alerts;
     mod blog;
+    mod confirmation;
     mod dispatcher;
     mod lockout;
     mod preparer;

@@ -12,8 +12,9 @@ use minijinja::{Environment, UndefinedBehavior};
 use std::path::{Path, PathBuf};
 
 /// Every kind of email, each needing its three templates.
-pub const EMAIL_KINDS: [EmailKind; 5] = [
+pub const EMAIL_KINDS: [EmailKind; 6] = [
     EmailKind::ResetPassword,
+    EmailKind::ConfirmEmail,
     EmailKind::PasswordChanged,
     EmailKind::SignInLocked,
     EmailKind::ServerError,

@@ -49,6 +49,8 @@ pub const REVOKE_OTHER_SESSIONS: Route =
 /// The signed-in user's password change form.
 pub const CHANGE_PASSWORD: Route = Route::new("change_password", "/change_password");
 /// Liveness probe.
+pub const CONFIRM_EMAIL_TOKEN: Route<1> = Route::new("confirm_email", "/confirm_email/{token}");
+pub const RESEND_CONFIRMATION: Route = Route::new("resend_confirmation", "/resend_confirmation");
 pub const HEALTHZ: Route = Route::new("healthz", "/healthz");
 /// Readiness probe.
 pub const READYZ: Route = Route::new("readyz", "/readyz");
@@ -74,6 +76,8 @@ pub const ALL: &[Rule] = &[
     REVOKE_SESSION.rule(),
     REVOKE_OTHER_SESSIONS.rule(),
     CHANGE_PASSWORD.rule(),
+    CONFIRM_EMAIL_TOKEN.rule(),
+    RESEND_CONFIRMATION.rule(),
     HEALTHZ.rule(),
     READYZ.rule(),
     STATIC.rule(),
@@ -115,6 +119,11 @@ pub fn revoke_session(handle: &str) -> String {
 /// `/static/<file>`.
 pub fn static_file(name: &str) -> String {
     STATIC.path(name)
+}
+
+/// The absolute link of the address-confirmation email: `{base_url}/confirm_email/{token}`.
+pub fn confirm_email_link(base_url: &str, token: &str) -> String {
+    format!("{base_url}{}", CONFIRM_EMAIL_TOKEN.path(token))
 }
 
 /// The absolute link of the password-reset email: `{base_url}/reset_password/{token}`.
@@ -161,6 +170,8 @@ mod tests {
                 "/sessions/<handle>/revoke",
                 "/sessions/revoke_others",
                 "/change_password",
+                "/confirm_email/<token>",
+                "/resend_confirmation",
                 "/healthz",
                 "/readyz",
                 "/static/<file>",

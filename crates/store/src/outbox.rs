@@ -189,7 +189,9 @@ impl Outbox for SeaOrmOutbox {
 fn recipients(request: &MailRequest) -> Vec<String> {
     match request {
         MailRequest::ResetPassword { address } => vec![address.clone()],
-        MailRequest::PasswordChanged { to, .. } | MailRequest::SignInLocked { to, .. } => {
+        MailRequest::ConfirmEmail { to }
+        | MailRequest::PasswordChanged { to, .. }
+        | MailRequest::SignInLocked { to, .. } => {
             vec![to.address.clone()]
         }
         MailRequest::ServerError { to, .. }

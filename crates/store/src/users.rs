@@ -62,6 +62,8 @@ impl UserRepository for SeaOrmUsers {
             last_seen: Set(created_at),
             session_epoch: Set(0),
             last_reset_requested_at: Set(None),
+            email_confirmed_at: Set(None),
+            confirmation_sent_at: Set(None),
             created_at: Set(created_at),
         };
         let model =
@@ -180,6 +182,50 @@ impl UserRepository for SeaOrmUsers {
             .map_err(RepoError::new)?;
         Ok(result.rows_affected == 1)
     }
+
+    /// One conditional `UPDATE ... SET email_confirmed_at = ? WHERE id = ? AND
+    /// email_normalized = ? AND email_confirmed_at IS NULL`.
+    async fn confirm_email(
+        &self,
+        id: UserId,
+        address: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, RepoError> {
+        let _turn = self.writes.turn().await;
+        let result = user::Entity::update_many()
+            .col_expr(user::Column::EmailConfirmedAt, Expr::value(to_micros(at)))
+            .filter(user::Column::Id.eq(id.0))
+            .filter(user::Column::EmailNormalized.eq(address))
+            .filter(user::Column::EmailConfirmedAt.is_null())
+            .exec(&self.conn)
+            .await
+            .map_err(RepoError::new)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// As `claim_reset_slot`, on `confirmation_sent_at`.
+    async fn claim_confirmation_slot(
+        &self,
+        id: UserId,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> Result<bool, RepoError> {
+        let _turn = self.writes.turn().await;
+        let now = to_micros(now);
+        let free_since = now.saturating_sub(duration_micros(window));
+        let result = user::Entity::update_many()
+            .col_expr(user::Column::ConfirmationSentAt, Expr::value(now))
+            .filter(user::Column::Id.eq(id.0))
+            .filter(
+                user::Column::ConfirmationSentAt
+                    .is_null()
+                    .or(user::Column::ConfirmationSentAt.lte(free_since)),
+            )
+            .exec(&self.conn)
+            .await
+            .map_err(RepoError::new)?;
+        Ok(result.rows_affected == 1)
+    }
 }
 
 /// A row as the domain's `User`, read under the rules it was written with (`from_stored`:
@@ -194,6 +240,7 @@ fn to_user(row: user::Model) -> Result<User, RepoError> {
         about_me: AboutMe::from_stored(&row.about_me).map_err(RepoError::new)?,
         last_seen: from_micros(row.last_seen).map_err(RepoError::new)?,
         session_epoch: row.session_epoch,
+        email_confirmed: row.email_confirmed_at.is_some(),
         created_at: from_micros(row.created_at).map_err(RepoError::new)?,
     })
 }

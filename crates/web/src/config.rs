@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use microblog_domain::SecretKey;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, ForgotPassword, ManageSessions, PasswordReset, Profile,
-    Registration, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, EmailConfirmation, ForgotPassword, ManageSessions,
+    PasswordReset, Profile, Registration, Sessions, SignIn,
 };
 use std::sync::Arc;
 
@@ -22,6 +22,9 @@ pub struct Services {
     pub manage_sessions: ManageSessions,
     /// `/change_password`.
     pub change_password: ChangePassword,
+    /// `/confirm_email/<token>`, the first confirmation mail after `/register`, and the
+    /// banner's `/resend_confirmation`.
+    pub email_confirmation: EmailConfirmation,
     /// `/reset_password_request`.
     pub forgot_password: ForgotPassword,
     /// `/reset_password/<token>` and `/reset_password`.

@@ -8,8 +8,8 @@ mod posted;
 
 pub(crate) use account::{ChangePasswordForm, LogoutButton, RevokeButton};
 pub(crate) use posted::{
-    EditProfileForm, FollowButton, LoginForm, PostForm, RegisterForm, ResetPasswordForm,
-    ResetRequestForm,
+    EditProfileForm, FollowButton, LoginForm, PostForm, RegisterForm, ResendConfirmationButton,
+    ResetPasswordForm, ResetRequestForm,
 };
 
 use crate::links;

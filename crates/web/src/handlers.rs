@@ -2,6 +2,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod blog;
+pub(crate) mod confirm;
 pub(crate) mod password;
 pub(crate) mod profile;
 pub(crate) mod reset;

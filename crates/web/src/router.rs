@@ -3,7 +3,7 @@
 
 use crate::config::WebConfig;
 use crate::error::panic_response;
-use crate::handlers::{auth, blog, password, profile, reset, sessions, system};
+use crate::handlers::{auth, blog, confirm, password, profile, reset, sessions, system};
 use crate::middleware::{
     error_pages, limit_form_posts, load_session, request_context, security_headers,
 };
@@ -66,6 +66,11 @@ pub(crate) fn build(state: AppState, config: &WebConfig) -> Router {
             routes::RESET_PASSWORD_TOKEN.pattern(),
             get(reset::follow_link).post(reset::reset_with_token),
         )
+        .route(
+            routes::CONFIRM_EMAIL_TOKEN.pattern(),
+            get(confirm::follow_link),
+        )
+        .route(routes::RESEND_CONFIRMATION.pattern(), post(confirm::resend))
         .fallback(system::not_found)
         .layer(from_fn_with_state(state.clone(), load_session))
         .layer(from_fn_with_state(state.clone(), limit_form_posts));

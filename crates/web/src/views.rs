@@ -55,6 +55,8 @@ pub(crate) struct UserView {
     pub(crate) about_me: String,
     pub(crate) last_seen: String,
     pub(crate) last_seen_iso: String,
+    /// Whether the address is confirmed (the banner reminds the user while it is not).
+    pub(crate) email_confirmed: bool,
 }
 
 impl UserView {
@@ -65,6 +67,7 @@ impl UserView {
             about_me: user.about_me.as_str().to_owned(),
             last_seen: full_time(user.last_seen),
             last_seen_iso: iso_time(user.last_seen),
+            email_confirmed: user.email_confirmed,
         }
     }
 }

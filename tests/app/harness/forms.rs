@@ -44,7 +44,9 @@ pub fn form_fields(html: &str, action: &str) -> Option<(String, Vec<(String, Str
             return None;
         }
         let nav_logout = form.value().attr("class") == Some("nav-form");
-        if nav_logout && !action.contains("logout") {
+        // The unconfirmed-address banner's button is on every page; it is not the page's form.
+        let banner = action.is_empty() && target == "/resend_confirmation";
+        if (nav_logout && !action.contains("logout")) || banner {
             return None;
         }
         let fields = form

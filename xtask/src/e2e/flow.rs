@@ -1,7 +1,8 @@
-//! The walk itself: register, log in and out, forget the password, find the email in the
-//! development web inbox and follow its link from there, choose a new password, log in with
-//! it, and post; sign in from a second browser, see both sessions on `/sessions` and end the
-//! other one — clicking where a person would click.
+//! The walk itself: register, log in, follow the emailed confirmation link (the banner goes),
+//! log out, forget the password, find the email in the development web inbox and follow its
+//! link from there, choose a new password, log in with it, and post; sign in from a second
+//! browser, see both sessions on `/sessions` and end the other one — clicking where a person
+//! would click.
 
 use super::browser::Browser;
 use super::walk::Walk;
@@ -77,8 +78,30 @@ pub async fn walk<'b>(
         b.expect_path("/login").await
     })
     .await?;
-    walk.step("logged-in", async |b| log_in(b, who, &who.password).await)
-        .await?;
+    walk.step("logged-in", async |b| {
+        log_in(b, who, &who.password).await?;
+        b.expect_text("Please confirm your email address").await
+    })
+    .await?;
+    let confirmation = mailed_link(
+        &mailbox.sink,
+        &who.email,
+        CONFIRM_SUBJECT,
+        base_url,
+        "/confirm_email/",
+    )
+    .await?;
+    walk.step("address-confirmed", async |b| {
+        b.open(&confirmation).await?;
+        b.expect_text("Your email address has been confirmed.")
+            .await?;
+        b.expect_path("/index").await?;
+        if b.has(".confirm-banner").await? {
+            bail!("the confirmation banner is still shown after confirming");
+        }
+        Ok(())
+    })
+    .await?;
     walk.step("logged-out", async |b| {
         b.click_button("Logout").await?;
         b.expect_text("Sign In").await?;
@@ -98,7 +121,14 @@ pub async fn walk<'b>(
         b.expect_path("/login").await
     })
     .await?;
-    let link = reset_link(&mailbox.sink, &who.email, base_url).await?;
+    let link = mailed_link(
+        &mailbox.sink,
+        &who.email,
+        RESET_SUBJECT,
+        base_url,
+        "/reset_password/",
+    )
+    .await?;
     println!(
         "e2e: the reset email arrived with a link to {}",
         redact(&link)
@@ -222,29 +252,34 @@ async fn log_in(b: &Browser, who: &Person, password: &str) -> anyhow::Result<()>
 }
 
 const RESET_SUBJECT: &str = "[Microblog] Reset Your Password";
+const CONFIRM_SUBJECT: &str = "[Microblog] Confirm Your Email Address";
 
-/// The reset link from the email to `to`: the first word of its text that starts with
-/// `BASE_URL/reset_password/`.
-async fn reset_link(sink: &SmtpSink, to: &str, base_url: &str) -> anyhow::Result<String> {
+/// The link in the email to `to` with `subject`: the first word of its text that starts
+/// with `BASE_URL` and `path`.
+async fn mailed_link(
+    sink: &SmtpSink,
+    to: &str,
+    subject: &str,
+    base_url: &str,
+    path: &str,
+) -> anyhow::Result<String> {
     let mail = sink
-        .wait_for_message(to, Duration::from_secs(30))
+        .wait_for(Duration::from_secs(30), |m| {
+            m.is_to(to) && m.subject.as_deref() == Some(subject)
+        })
         .await
-        .with_context(|| format!("no email to {to} reached the SMTP sink within 30 s"))?;
-    let subject = mail.subject.clone().unwrap_or_default();
-    if subject != RESET_SUBJECT {
-        bail!("the email to {to} has the subject {subject:?}");
-    }
-    let text = mail.text.context("the reset email has no text part")?;
-    let prefix = format!("{base_url}/reset_password/");
+        .with_context(|| {
+            format!("no {subject:?} email to {to} reached the SMTP sink within 30 s")
+        })?;
+    let text = mail.text.context("the email has no text part")?;
+    let prefix = format!("{base_url}{path}");
     let link = text
         .split_whitespace()
         .find(|word| word.starts_with(&prefix) && word.len() > prefix.len())
-        .with_context(|| {
-            format!("the reset email's text has no link starting with {prefix}:\n{text}")
-        })?;
+        .with_context(|| format!("the email's text has no link starting with {prefix}:\n{text}"))?;
     let html = mail.html.unwrap_or_default();
     if !html.contains(link) {
-        bail!("the reset email's HTML part does not carry the same link");
+        bail!("the email's HTML part does not carry the same link");
     }
     Ok(link.to_owned())
 }

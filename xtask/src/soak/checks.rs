@@ -69,7 +69,7 @@ impl MemoryWatch {
 /// Whether the outbox emptied (nothing queued or leased) within `limit`, and its counts.
 pub async fn drain(db: &Database, limit: Duration) -> anyhow::Result<(bool, OutboxCounts)> {
     let deadline = Instant::now() + limit;
-    // The reset requests' background tasks enqueue right after answering.
+    // Give the dispatchers a moment to claim what the last answered requests queued.
     tokio::time::sleep(Duration::from_secs(1)).await;
     loop {
         let counts = db.outbox_counts().await?;

@@ -112,4 +112,30 @@ pub trait UserRepository: Send + Sync {
         now: OffsetDateTime,
         window: Duration,
     ) -> Result<bool, RepoError>;
+
+    /// Atomically marks the user's address confirmed at `at` **only if** its normalized form
+    /// is still `address` and it is not confirmed yet. Returns whether it did: of two
+    /// concurrent calls, exactly one returns `true`; an unknown id or another address never
+    /// does.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn confirm_email(
+        &self,
+        id: UserId,
+        address: &str,
+        at: OffsetDateTime,
+    ) -> Result<bool, RepoError>;
+
+    /// As [`UserRepository::claim_reset_slot`], for sending the confirmation mail again: an
+    /// independent slot per user, at most one win per `window`, atomically.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn claim_confirmation_slot(
+        &self,
+        id: UserId,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> Result<bool, RepoError>;
 }

@@ -2,6 +2,7 @@
 //! at that moment, or says why it must not be sent.
 
 use super::{UnexpectedError, repo};
+use crate::confirm_token::ConfirmTokens;
 use crate::email::{Email, EmailIntent, EmailKind};
 use crate::entities::User;
 use crate::mail_request::{Addressee, MailRequest};
@@ -38,23 +39,26 @@ pub struct MailPreparer {
     users: Arc<dyn UserRepository>,
     composer: Arc<dyn EmailComposer>,
     reset: ResetPolicy,
+    confirm: ConfirmTokens,
     max_age: Duration,
 }
 
 impl MailPreparer {
     /// Requests are resolved against `users`, rendered by `composer`; reset links are
-    /// signed and throttled by `reset`; requests older than `max_age`
-    /// (`MAIL_INTENT_MAX_AGE`) are not sent.
+    /// signed and throttled by `reset`, confirmation links signed by `confirm`; requests
+    /// older than `max_age` (`MAIL_INTENT_MAX_AGE`) are not sent.
     pub fn new(
         users: Arc<dyn UserRepository>,
         composer: Arc<dyn EmailComposer>,
         reset: ResetPolicy,
+        confirm: ConfirmTokens,
         max_age: Duration,
     ) -> Self {
         Self {
             users,
             composer,
             reset,
+            confirm,
             max_age,
         }
     }
@@ -95,6 +99,21 @@ impl MailPreparer {
                     username: user.username.to_string(),
                     token: tokens.issue(&user, now),
                     valid_for_minutes: tokens.ttl().as_secs().div_ceil(60),
+                };
+                (user_address(&user), intent)
+            }
+            MailRequest::ConfirmEmail { to } => {
+                let user = match self.addressee(to).await? {
+                    Ok(user) if user.email_confirmed => {
+                        return Ok(Prepared::Drop("the address is confirmed already"));
+                    }
+                    Ok(user) => user,
+                    Err(reason) => return Ok(Prepared::Drop(reason)),
+                };
+                let intent = EmailIntent::ConfirmEmail {
+                    username: user.username.to_string(),
+                    token: self.confirm.issue(user.id, user.email.normalized(), now),
+                    valid_for_hours: self.confirm.ttl().as_secs().div_ceil(3600),
                 };
                 (user_address(&user), intent)
             }

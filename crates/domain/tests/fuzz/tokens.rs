@@ -60,6 +60,7 @@ pub fn user(id: i64, hash: &str) -> User {
         about_me: AboutMe::default(),
         last_seen: at(0),
         session_epoch: 0,
+        email_confirmed: false,
         created_at: at(0),
     }
 }

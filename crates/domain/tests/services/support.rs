@@ -7,11 +7,11 @@ use microblog_domain::ports::{
 use microblog_domain::ports::{LockoutRule, MockSessionStore, MockSignInAttempts};
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    ForgotPassword, MailPreparer, MailQueue, OutboxSignal, PasswordReset, Registration,
-    ResetPolicy, SessionRules, Sessions, SignIn,
+    EmailConfirmation, ForgotPassword, MailPreparer, MailQueue, OutboxSignal, PasswordReset,
+    Registration, ResetPolicy, SessionRules, Sessions, SignIn,
 };
 use microblog_domain::values::{AboutMe, EmailAddress, PasswordHash, SecretKey, Username};
-use microblog_domain::{Email, EmailIntent, MailRequest, ResetTokens, User, UserId};
+use microblog_domain::{ConfirmTokens, Email, EmailIntent, MailRequest, ResetTokens, User, UserId};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -49,6 +49,10 @@ pub fn tokens() -> ResetTokens {
     ResetTokens::new(&secret(), Duration::from_secs(600))
 }
 
+pub fn confirm_tokens() -> ConfirmTokens {
+    ConfirmTokens::new(&secret(), Duration::from_secs(48 * 3600))
+}
+
 pub fn user(id: i64, name: &str, hash: &str) -> User {
     User {
         id: UserId(id),
@@ -58,6 +62,7 @@ pub fn user(id: i64, name: &str, hash: &str) -> User {
         about_me: AboutMe::default(),
         last_seen: t(0),
         session_epoch: 3,
+        email_confirmed: false,
         created_at: t(0),
     }
 }
@@ -70,8 +75,14 @@ pub fn echo_composer() -> MockEmailComposer {
         .expect_compose()
         .returning(|to, intent: &EmailIntent| {
             let mut text_body = format!("{intent:?}");
-            if let EmailIntent::ResetPassword { token, .. } = intent {
-                text_body.push_str(&format!("\ntoken: {}", token.as_str()));
+            match intent {
+                EmailIntent::ResetPassword { token, .. } => {
+                    text_body.push_str(&format!("\ntoken: {}", token.as_str()));
+                }
+                EmailIntent::ConfirmEmail { token, .. } => {
+                    text_body.push_str(&format!("\ntoken: {}", token.as_str()));
+                }
+                _ => {}
             }
             Ok(Email {
                 kind: intent.kind(),
@@ -200,12 +211,25 @@ impl AccountPorts {
         }
     }
 
+    /// Address confirmation over these users and outbox.
+    pub fn confirmation(self) -> EmailConfirmation {
+        let mail = mail_queue(self.outbox, &self.clock);
+        EmailConfirmation::new(
+            Arc::new(self.users),
+            Arc::new(self.clock),
+            mail,
+            confirm_tokens(),
+            Duration::from_secs(60),
+        )
+    }
+
     /// The dispatcher's send-time preparer over these users and the echo composer.
     pub fn preparer(self) -> MailPreparer {
         MailPreparer::new(
             Arc::new(self.users),
             Arc::new(self.composer),
             reset_policy(),
+            confirm_tokens(),
             MAX_AGE,
         )
     }

@@ -3,6 +3,7 @@
 //! | kind | variables |
 //! |---|---|
 //! | `reset_password` | `username`, `link` (built here from the token and the site's base URL), `href` (the link if it is http(s), else empty), `valid_for_minutes` |
+//! | `confirm_email` | `username`, `link` (built here from the token and the site's base URL), `href`, `valid_for_hours` |
 //! | `password_changed` | `username`, `changed_at` |
 //! | `sign_in_locked` | `username`, `failed_attempts`, `locked_at`, `locked_until`, `link` (the reset request form, built here from the route table and the base URL), `href` (the link if it is http(s), else empty) |
 //! | `server_error` | `request_line`, `request_id`, `error_chain` (list), `occurred_at` |
@@ -10,7 +11,7 @@
 //!
 //! Times are rendered in UTC as `2025-07-01 10:00:00 UTC`.
 
-use microblog_domain::{EmailIntent, EmailKind, ResetToken};
+use microblog_domain::{ConfirmToken, EmailIntent, EmailKind, ResetToken};
 use minijinja::{Value, context};
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
@@ -29,6 +30,19 @@ pub(super) fn values(intent: &EmailIntent, base_url: &str) -> Value {
                 href => safe_href(&link),
                 link => link,
                 valid_for_minutes => *valid_for_minutes,
+            }
+        }
+        EmailIntent::ConfirmEmail {
+            username,
+            token,
+            valid_for_hours,
+        } => {
+            let link = microblog_routes::confirm_email_link(base_url, token.as_str());
+            context! {
+                username => username,
+                href => safe_href(&link),
+                link => link,
+                valid_for_hours => *valid_for_hours,
             }
         }
         EmailIntent::PasswordChanged {
@@ -101,6 +115,11 @@ pub(super) fn sample(kind: EmailKind) -> EmailIntent {
             username: "susan".into(),
             token: ResetToken::from_link("sample-token".into()),
             valid_for_minutes: 10,
+        },
+        EmailKind::ConfirmEmail => EmailIntent::ConfirmEmail {
+            username: "susan".into(),
+            token: ConfirmToken::from_link("sample-token".into()),
+            valid_for_hours: 48,
         },
         EmailKind::PasswordChanged => EmailIntent::PasswordChanged {
             username: "susan".into(),

@@ -17,10 +17,13 @@ macro_rules! template {
 }
 
 /// Every built-in template.
-pub(super) const TEMPLATES: [(&str, &str); 15] = [
+pub(super) const TEMPLATES: [(&str, &str); 18] = [
     template!("reset_password", "subject.txt"),
     template!("reset_password", "body.txt"),
     template!("reset_password", "body.html"),
+    template!("confirm_email", "subject.txt"),
+    template!("confirm_email", "body.txt"),
+    template!("confirm_email", "body.html"),
     template!("password_changed", "subject.txt"),
     template!("password_changed", "body.txt"),
     template!("password_changed", "body.html"),

@@ -81,6 +81,25 @@ fn reset_password_email_matches_its_snapshot() {
 }
 
 #[test]
+fn confirm_email_email_matches_its_snapshot() {
+    let token = fresh_token();
+    let intent = EmailIntent::ConfirmEmail {
+        username: "susan".into(),
+        token: microblog_domain::ConfirmToken::from_link(token.clone()),
+        valid_for_hours: 48,
+    };
+    let email = compose(&super::composer_at("http://localhost:5000"), &intent);
+    let link = format!("http://localhost:5000/confirm_email/{token}");
+    assert!(
+        email.text_body.contains(&link),
+        "the link is in the text part"
+    );
+    assert!(email.html_body.contains(&link), "and in the HTML part");
+    assert_eq!(email.subject, "[Microblog] Confirm Your Email Address");
+    check("confirm_email", &email, Some(&token));
+}
+
+#[test]
 fn password_changed_email_matches_its_snapshot() {
     let intent = EmailIntent::PasswordChanged {
         username: "susan".into(),

@@ -21,6 +21,10 @@ pub struct Model {
     pub last_seen: i64,
     pub session_epoch: i64,
     pub last_reset_requested_at: Option<i64>,
+    /// When the current address was confirmed; `NULL` while unconfirmed.
+    pub email_confirmed_at: Option<i64>,
+    /// When "send the confirmation again" last won its slot.
+    pub confirmation_sent_at: Option<i64>,
     pub created_at: i64,
 }
 

@@ -4,11 +4,15 @@
 //! property, when the adapter breaks it; [`run_all`] runs every one, each on a fresh store.
 //! Times are whole seconds, as the domain's clock produces them.
 
+mod confirmation;
 mod lookalikes;
 mod password;
 mod reset_slot;
 mod suite;
 
+pub use confirmation::{
+    an_address_is_confirmed_once_and_only_its_own, confirmation_slot_is_claimed_once_per_window,
+};
 pub use lookalikes::{
     concurrent_lookalike_registrations_have_one_winner, lookalike_usernames_are_taken,
     renaming_onto_a_lookalike_is_taken,

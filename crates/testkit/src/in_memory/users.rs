@@ -25,6 +25,8 @@ struct Row {
     skeleton: UsernameSkeleton,
     /// When the last reset request won its slot.
     last_reset_requested_at: Option<OffsetDateTime>,
+    /// When the last "send the confirmation again" won its slot.
+    confirmation_sent_at: Option<OffsetDateTime>,
 }
 
 impl InMemoryUsers {
@@ -94,12 +96,14 @@ impl UserRepository for InMemoryUsers {
             about_me: AboutMe::default(),
             last_seen: new.created_at,
             session_epoch: 0,
+            email_confirmed: false,
             created_at: new.created_at,
         };
         rows.push(Row {
             user: user.clone(),
             skeleton,
             last_reset_requested_at: None,
+            confirmation_sent_at: None,
         });
         Ok(user)
     }
@@ -183,6 +187,42 @@ impl UserRepository for InMemoryUsers {
             .is_none_or(|last| later(last, window) <= now);
         if free {
             row.last_reset_requested_at = Some(now);
+        }
+        Ok(free)
+    }
+
+    async fn confirm_email(
+        &self,
+        id: UserId,
+        address: &str,
+        _at: OffsetDateTime,
+    ) -> Result<bool, RepoError> {
+        let mut rows = lock(&self.rows);
+        let Some(row) = rows.iter_mut().find(|row| row.user.id == id) else {
+            return Ok(false);
+        };
+        let applies = row.user.email.normalized() == address && !row.user.email_confirmed;
+        if applies {
+            row.user.email_confirmed = true;
+        }
+        Ok(applies)
+    }
+
+    async fn claim_confirmation_slot(
+        &self,
+        id: UserId,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> Result<bool, RepoError> {
+        let mut rows = lock(&self.rows);
+        let Some(row) = rows.iter_mut().find(|row| row.user.id == id) else {
+            return Ok(false);
+        };
+        let free = row
+            .confirmation_sent_at
+            .is_none_or(|last| later(last, window) <= now);
+        if free {
+            row.confirmation_sent_at = Some(now);
         }
         Ok(free)
     }

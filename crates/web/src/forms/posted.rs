@@ -180,6 +180,10 @@ impl ResetPasswordForm {
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct FollowButton {}
 
+/// The banner's "send the confirmation email again": nothing but the CSRF token.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ResendConfirmationButton {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

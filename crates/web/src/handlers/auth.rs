@@ -133,7 +133,8 @@ pub(crate) async fn register(
         Err(view) => return register_page(&web, view, StatusCode::OK),
     };
     match web.state.registration.register(command).await {
-        Ok(_) => {
+        Ok(user) => {
+            web.state.email_confirmation.welcome(&user).await;
             let welcome = "Congratulations, you are now a registered user!";
             web.session.flash(FlashLevel::Success, welcome);
             Ok(found(LOGIN.path()))

@@ -7,7 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use microblog_routes::{HEALTHZ, READYZ, RESET_PASSWORD_TOKEN};
+use microblog_routes::{CONFIRM_EMAIL_TOKEN, HEALTHZ, READYZ, RESET_PASSWORD_TOKEN};
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -78,15 +78,14 @@ fn new_request_id() -> String {
     })
 }
 
-/// The path as logs and alerts may show it: reset tokens are secrets, so a path under the
-/// reset link's route is shown as the route's masked pattern (`/reset_password/<token>`).
+/// The path as logs and alerts may show it: reset and confirmation tokens are secrets, so a
+/// path under either link's route is shown as the route's masked pattern
+/// (`/reset_password/<token>`, `/confirm_email/<token>`).
 pub(super) fn redacted_path(path: &str) -> Cow<'_, str> {
-    let secret = RESET_PASSWORD_TOKEN.rule();
-    if path.starts_with(secret.literal_prefix()) {
-        Cow::Owned(secret.masked())
-    } else {
-        Cow::Borrowed(path)
-    }
+    [RESET_PASSWORD_TOKEN.rule(), CONFIRM_EMAIL_TOKEN.rule()]
+        .into_iter()
+        .find(|secret| path.starts_with(secret.literal_prefix()))
+        .map_or(Cow::Borrowed(path), |secret| Cow::Owned(secret.masked()))
 }
 
 #[cfg(test)]
@@ -95,6 +94,10 @@ mod tests {
 
     #[test]
     fn reset_tokens_never_reach_logs_or_alerts() {
+        assert_eq!(
+            redacted_path("/confirm_email/eyJhbGciOi.x.y"),
+            "/confirm_email/<token>"
+        );
         assert_eq!(
             redacted_path("/reset_password/eyJhbGciOi.x.y"),
             "/reset_password/<token>"

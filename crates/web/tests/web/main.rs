@@ -4,6 +4,7 @@
 mod auth;
 mod blog;
 mod busy;
+mod confirm;
 mod csrf;
 mod guards;
 mod layers;

@@ -247,13 +247,33 @@ impl TestApp {
         self.world.mailer.sent()
     }
 
+    /// Asks for a reset link for `email` from the request form.
+    pub async fn request_reset_for(&mut self, email: &str) -> Reply {
+        let fields = [("email", email)];
+        self.submit(
+            "/reset_password_request",
+            "/reset_password_request",
+            &fields,
+        )
+        .await
+    }
+
     /// The reset links mailed so far (after [`Self::settle`]), newest last, as paths.
     pub fn reset_links(&self) -> Vec<String> {
+        self.links(EmailKind::ResetPassword)
+    }
+
+    /// The confirmation links mailed so far (after [`Self::settle`]), newest last, as paths.
+    pub fn confirmation_links(&self) -> Vec<String> {
+        self.links(EmailKind::ConfirmEmail)
+    }
+
+    fn links(&self, kind: EmailKind) -> Vec<String> {
         self.world
             .mailer
             .sent()
             .into_iter()
-            .filter(|email| email.kind == EmailKind::ResetPassword)
+            .filter(|email| email.kind == kind)
             .map(|email| {
                 email
                     .text_body

@@ -1,13 +1,14 @@
 //! The whole `UserRepository` contract: every property, and a runner for them all.
 
 use super::{
+    an_address_is_confirmed_once_and_only_its_own,
     concurrent_lookalike_registrations_have_one_winner,
     concurrent_password_replacements_have_one_winner, concurrent_registrations_have_one_winner,
-    created_user_round_trips, email_uniqueness_ignores_case, last_seen_moves_when_touched,
-    lookalike_emails_stay_distinct, lookalike_usernames_are_taken,
-    password_hash_is_replaced_only_from_the_expected_hash, profile_updates_respect_taken_names,
-    renaming_onto_a_lookalike_is_taken, reset_slot_is_claimed_once_per_window,
-    taken_username_is_refused,
+    confirmation_slot_is_claimed_once_per_window, created_user_round_trips,
+    email_uniqueness_ignores_case, last_seen_moves_when_touched, lookalike_emails_stay_distinct,
+    lookalike_usernames_are_taken, password_hash_is_replaced_only_from_the_expected_hash,
+    profile_updates_respect_taken_names, renaming_onto_a_lookalike_is_taken,
+    reset_slot_is_claimed_once_per_window, taken_username_is_refused,
 };
 use crate::contract::{Check, run_each};
 use microblog_domain::ports::UserRepository;
@@ -57,6 +58,8 @@ pub const PROPERTIES: &[Property] = &[
     property!(lookalike_usernames_are_taken(users)),
     property!(renaming_onto_a_lookalike_is_taken(users)),
     property!(concurrent_lookalike_registrations_have_one_winner(users)),
+    property!(an_address_is_confirmed_once_and_only_its_own(users)),
+    property!(confirmation_slot_is_claimed_once_per_window(users)),
 ];
 
 /// Runs every property: `on_fresh_store` gets each [`Property`] in turn and must

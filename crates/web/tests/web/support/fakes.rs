@@ -17,6 +17,10 @@ impl EmailComposer for TextComposer {
                 "[Microblog] Reset Your Password".into(),
                 microblog_routes::reset_password_link("http://microblog.test", token.as_str()),
             ),
+            EmailIntent::ConfirmEmail { token, .. } => (
+                "[Microblog] Confirm Your Email Address".into(),
+                microblog_routes::confirm_email_link("http://microblog.test", token.as_str()),
+            ),
             EmailIntent::PasswordChanged { username, .. } => {
                 ("[Microblog] Password changed".into(), username.clone())
             }

@@ -10,11 +10,11 @@ use microblog_domain::ports::{
 };
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, DispatcherConfig, ForgotPassword, MailDispatcher, MailPreparer,
-    MailQueue, ManageSessions, OutboxSignal, PasswordReset, Profile, Registration, ResetPolicy,
-    SessionRules, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, DispatcherConfig, EmailConfirmation, ForgotPassword,
+    MailDispatcher, MailPreparer, MailQueue, ManageSessions, OutboxSignal, PasswordReset, Profile,
+    Registration, ResetPolicy, SessionRules, Sessions, SignIn,
 };
-use microblog_domain::{ResetTokens, SecretKey};
+use microblog_domain::{ConfirmTokens, ResetTokens, SecretKey};
 use microblog_testkit::InMemorySignInAttempts;
 use microblog_web::{Readiness, Services};
 use std::sync::Arc;
@@ -44,6 +44,11 @@ fn tokens(secret: &SecretKey) -> ResetTokens {
     ResetTokens::new(secret, Duration::from_secs(600))
 }
 
+/// The confirmation tokens of these tests: signed with `secret`, valid two days.
+fn confirm_tokens(secret: &SecretKey) -> ConfirmTokens {
+    ConfirmTokens::new(secret, Duration::from_secs(48 * 3600))
+}
+
 /// The mail dispatcher over `outbox` (the in-memory one, even when a test swaps the
 /// services' outbox to make it fail), rendering with the plain-text composer and delivering
 /// to `mailer`; tests drain it when they want the mail sent.
@@ -61,6 +66,7 @@ pub fn dispatcher(
             tokens: tokens(secret),
             throttle: Duration::from_secs(60),
         },
+        confirm_tokens(secret),
         Duration::from_secs(24 * 3600),
     );
     MailDispatcher::new(
@@ -106,6 +112,13 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
             lockout,
             mail.clone(),
             sessions.clone(),
+        ),
+        email_confirmation: EmailConfirmation::new(
+            users.clone(),
+            clock.clone(),
+            mail.clone(),
+            confirm_tokens(secret),
+            Duration::from_secs(60),
         ),
         forgot_password: ForgotPassword::new(mail.clone()),
         password_reset: PasswordReset::new(
