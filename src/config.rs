@@ -59,6 +59,8 @@ pub struct Config {
     /// `LOGIN_LOCKOUT_THRESHOLD` wrong passwords within `LOGIN_LOCKOUT_WINDOW` seconds lock
     /// an account for `LOGIN_LOCKOUT_DURATION` seconds.
     pub login_lockout: LockoutRule,
+    /// `METRICS_BIND`: where Prometheus metrics are served; `None` (unset): nowhere.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// Where configuration values come from (the process environment, or a map in tests).
@@ -119,6 +121,19 @@ impl Config {
             rate_limit_per_minute: number(source, "RATE_LIMIT_PER_MINUTE", 20, 1, 100_000)?,
             trust_forwarded_for: flag(source, "TRUST_FORWARDED_FOR")?,
             login_lockout: parse_login_lockout(source)?,
+            metrics_bind: source
+                .get("METRICS_BIND")
+                .map(|raw| {
+                    raw.trim().parse::<SocketAddr>().map_err(|_| {
+                        invalid(
+                            "METRICS_BIND",
+                            format!(
+                                "expected an address and port such as 127.0.0.1:9100, got {raw:?}"
+                            ),
+                        )
+                    })
+                })
+                .transpose()?,
             log_json: match source.get("LOG_FORMAT").as_deref() {
                 None | Some("text") => false,
                 Some("json") => true,

@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod config;
+mod metrics;
 mod tasks;
 mod telemetry;
 

@@ -8,6 +8,7 @@ mod app {
     mod hostile_load;
     mod lockout;
     mod mail_outage;
+    mod metrics;
     mod operations;
     mod outbox_leases;
     mod relays;

@@ -6,6 +6,7 @@
 
 pub mod email;
 pub mod entities;
+pub mod metrics;
 pub mod ports;
 pub mod reset_token;
 pub mod services;

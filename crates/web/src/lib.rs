@@ -36,6 +36,7 @@ mod forms;
 mod handlers;
 mod headers;
 mod links;
+mod metrics;
 mod middleware;
 mod rate_limit;
 mod render;

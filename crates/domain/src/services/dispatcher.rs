@@ -1,5 +1,6 @@
 //! `MailDispatcher`: moves mail from the outbox to the mailer, with retries and backoff.
 
+use crate::metrics;
 use crate::ports::{Clock, Lease, LeaseState, MailError, Mailer, Outbox, OutboxEntry, OutboxError};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -273,6 +274,7 @@ impl MailDispatcher {
         let (id, lease) = (entry.id, entry.lease());
         let kind = entry.email.kind.as_str();
         let now = self.clock.now();
+        let mut error_of_dead = None;
         let (outcome, recorded) = match result {
             Ok(()) => {
                 tracing::info!(outbox_id = id.0, kind, "mail sent");
@@ -291,6 +293,7 @@ impl MailDispatcher {
             }
             Err(error) => {
                 let why = give_up_reason(&error, entry.attempts);
+                error_of_dead = Some(error.clone());
                 tracing::error!(outbox_id = id.0, kind, attempts = entry.attempts, %error, why, "mail delivery abandoned; kept as dead");
                 (
                     Outcome::Dead,
@@ -299,7 +302,10 @@ impl MailDispatcher {
             }
         };
         match recorded {
-            Ok(LeaseState::Held) => outcome,
+            Ok(LeaseState::Held) => {
+                count(&outcome, kind, &error_of_dead);
+                outcome
+            }
             Ok(LeaseState::Lost) => {
                 tracing::warn!(
                     outbox_id = id.0,
@@ -313,6 +319,16 @@ impl MailDispatcher {
                 outcome
             }
         }
+    }
+}
+
+/// Counts a recorded outcome (see [`crate::metrics`]).
+fn count(outcome: &Outcome, kind: &'static str, dead: &Option<MailError>) {
+    match (outcome, dead) {
+        (Outcome::Sent, _) => metrics::mail_sent(kind),
+        (Outcome::Retried, _) => metrics::mail_retried(kind),
+        (Outcome::Dead, Some(error)) => metrics::mail_dead(kind, error),
+        (Outcome::Dead, None) | (Outcome::Lost, _) => {}
     }
 }
 

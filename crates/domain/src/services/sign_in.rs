@@ -2,6 +2,7 @@
 
 use super::{Busy, Lockout, MailQueue, UnexpectedError, hashing, repo};
 use crate::entities::User;
+use crate::metrics;
 use crate::ports::{PasswordHasher, UserRepository};
 use crate::values::{Password, Username};
 use std::sync::Arc;
@@ -81,15 +82,18 @@ impl SignIn {
             .await
             .map_err(hashing::<AuthenticateError>)?;
         let Some(user) = user else {
+            metrics::login_failed("unknown_user");
             return Err(AuthenticateError::InvalidCredentials);
         };
         if !matches || oversized {
+            metrics::login_failed("wrong_password");
             self.wrong_password(&user).await?;
             return Err(AuthenticateError::InvalidCredentials);
         }
         if self.lockout.right_password(&user).await? {
             Ok(user)
         } else {
+            metrics::login_failed("locked");
             Err(AuthenticateError::InvalidCredentials)
         }
     }
