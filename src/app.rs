@@ -200,6 +200,7 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let secret = secret_key(&config);
     let core = core(&config, &database, &secret)?;
     let shutdown = CancellationToken::new();
+    let metrics = serve_metrics(&config, &database, &shutdown).await?;
     let mail_work = (!args.no_dispatcher).then(|| core.start_mail_work(&shutdown));
     let purge = tokio::spawn(crate::session_purge::purge_sessions(
         core.services.sessions.clone(),
@@ -236,6 +237,9 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let _ = purge.await;
     if let Some(mail_work) = mail_work {
         let _ = tokio::time::timeout(Duration::from_secs(60), mail_work).await;
+    }
+    if let Some(metrics) = metrics {
+        let _ = tokio::time::timeout(Duration::from_secs(5), metrics).await;
     }
     tracing::info!("shut down cleanly");
     Ok(())
@@ -283,11 +287,29 @@ pub async fn dispatch(config: Config) -> anyhow::Result<()> {
     let core = core(&config, &database, &secret)?;
     tracing::info!(mail = %core.mailer_description, "mail dispatcher only (no web)");
     let shutdown = CancellationToken::new();
+    let metrics = serve_metrics(&config, &database, &shutdown).await?;
     let running = core.start_mail_work(&shutdown);
     shutdown_signal().await;
     shutdown.cancel();
     running.await.context("the dispatcher task failed")?;
+    if let Some(metrics) = metrics {
+        let _ = tokio::time::timeout(Duration::from_secs(5), metrics).await;
+    }
     Ok(())
+}
+
+/// Starts the metrics listener when `METRICS_BIND` is set (it stops with `shutdown`).
+async fn serve_metrics(
+    config: &Config,
+    database: &Database,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    let Some(bind) = config.metrics_bind else {
+        return Ok(None);
+    };
+    let handle = crate::metrics::install()?;
+    let served = crate::metrics::serve(bind, handle, database.clone(), shutdown.clone()).await?;
+    Ok(Some(served))
 }
 
 /// `microblog send-test-email <address>`: one email, straight through the transport.

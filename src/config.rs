@@ -71,6 +71,8 @@ pub struct Config {
     pub login_lockout: LockoutRule,
     /// `SESSION_IDLE_TIMEOUT` seconds and `REMEMBER_ME_DAYS`: how long login sessions last.
     pub sessions: SessionRules,
+    /// `METRICS_BIND`: where Prometheus metrics are served; `None` (unset): nowhere.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// Where configuration values come from (the process environment, or a map in tests).
@@ -160,6 +162,19 @@ impl Config {
                 ),
                 ..SessionRules::default()
             },
+            metrics_bind: source
+                .get("METRICS_BIND")
+                .map(|raw| {
+                    raw.trim().parse::<SocketAddr>().map_err(|_| {
+                        invalid(
+                            "METRICS_BIND",
+                            format!(
+                                "expected an address and port such as 127.0.0.1:9100, got {raw:?}"
+                            ),
+                        )
+                    })
+                })
+                .transpose()?,
             log_json: match source.get("LOG_FORMAT").as_deref() {
                 None | Some("text") => false,
                 Some("json") => true,

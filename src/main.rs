@@ -3,6 +3,7 @@
 mod app;
 mod cli;
 mod config;
+mod metrics;
 mod session_purge;
 mod telemetry;
 

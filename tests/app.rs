@@ -10,6 +10,7 @@ mod app {
     mod links_at_send_time;
     mod lockout;
     mod mail_outage;
+    mod metrics;
     mod operations;
     mod outbox_leases;
     mod relays;

@@ -123,6 +123,7 @@ fn each_bad_variable_is_named_in_one_line() {
             ],
             "MAIL_CA_FILE",
         ),
+        (&[("METRICS_BIND", "9100")], "METRICS_BIND"),
     ];
     for (vars, variable) in cases {
         let error = load(vars).unwrap_err();

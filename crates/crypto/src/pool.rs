@@ -46,6 +46,16 @@ pub(crate) struct HashPool {
     jobs: SyncSender<Job>,
     /// Jobs accepted and not yet finished (queued + running), for operators.
     in_flight: Arc<AtomicUsize>,
+    workers: usize,
+}
+
+/// Hashes waiting for a worker (`in_flight` beyond the workers), as a gauge.
+const QUEUE_DEPTH: &str = "password_hash_queue_depth";
+/// Hashes refused because workers and queue were full (each one a 503), as a counter.
+const REJECTED: &str = "password_hash_rejected_total";
+
+fn report_depth(in_flight: usize, workers: usize) {
+    metrics::gauge!(QUEUE_DEPTH).set(in_flight.saturating_sub(workers) as f64);
 }
 
 impl HashPool {
@@ -63,6 +73,7 @@ impl HashPool {
         Self {
             jobs,
             in_flight: Arc::default(),
+            workers: limits.workers.max(1),
         }
     }
 
@@ -74,17 +85,20 @@ impl HashPool {
     ) -> Result<T, Full> {
         let (done, result) = oneshot::channel();
         let in_flight = Arc::clone(&self.in_flight);
+        let workers = self.workers;
         let job: Job = Box::new(move || {
             let output = job();
             // Counted out before the caller can see the result.
-            in_flight.fetch_sub(1, Ordering::Relaxed);
+            let left = in_flight.fetch_sub(1, Ordering::Relaxed) - 1;
+            report_depth(left, workers);
             let _ = done.send(output);
         });
-        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
         match self.jobs.try_send(job) {
-            Ok(()) => {}
+            Ok(()) => report_depth(now, workers),
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
                 self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                metrics::counter!(REJECTED).increment(1);
                 return Err(Full);
             }
         }

@@ -8,6 +8,7 @@ pub mod confirm_token;
 pub mod email;
 pub mod entities;
 pub mod mail_request;
+pub mod metrics;
 pub mod ports;
 pub mod reset_token;
 pub mod services;

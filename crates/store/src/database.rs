@@ -43,6 +43,15 @@ impl Default for PoolConfig {
     }
 }
 
+/// The connections of a [`Database`]'s pool at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// Checked out by a query or transaction now.
+    pub in_use: u32,
+    /// Open and waiting for one.
+    pub idle: u32,
+}
+
 /// A pool of connections to SQLite or PostgreSQL. Cheap to clone (clones share the pool).
 #[derive(Clone, Debug)]
 pub struct Database {
@@ -135,6 +144,26 @@ impl Database {
     /// [`StoreError::Query`] when the query fails.
     pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
         outbox::counts(&self.conn).await.map_err(StoreError::Query)
+    }
+
+    /// How many of the pool's connections are checked out and how many wait idle, for the
+    /// `database_connections` gauge.
+    pub fn pool_usage(&self) -> PoolUsage {
+        let (open, idle) = match self.conn.get_database_backend() {
+            DbBackend::Postgres => {
+                let pool = self.conn.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => {
+                let pool = self.conn.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        };
+        let idle = u32::try_from(idle).unwrap_or(u32::MAX);
+        PoolUsage {
+            in_use: open.saturating_sub(idle),
+            idle,
+        }
     }
 
     /// The user repository on this pool.

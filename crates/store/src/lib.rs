@@ -23,7 +23,7 @@ mod timestamp;
 mod users;
 mod write_gate;
 
-pub use database::{Database, OutboxCounts, PoolConfig};
+pub use database::{Database, OutboxCounts, PoolConfig, PoolUsage};
 pub use error::StoreError;
 pub use outbox::SeaOrmOutbox;
 pub use posts::SeaOrmPosts;

@@ -21,7 +21,7 @@
 //!
 //! 1. Foundations, each using at most the ones listed before it: `config` (what the
 //!    application is built from), `error`, `headers`, `links`, `forms`, `views`, `assets`,
-//!    `rate_limit`, `session`, `templates`.
+//!    `rate_limit`, `session`, `templates`, `metrics` (request counts and durations).
 //! 2. `state`: the shared [`AppState`](state::AppState).
 //! 3. `render`: `Web` and turning templates into responses.
 //! 4. `middleware` and `extract` (the guards and the CSRF-checked form).
@@ -36,6 +36,7 @@ mod forms;
 mod handlers;
 mod headers;
 mod links;
+mod metrics;
 mod middleware;
 mod rate_limit;
 mod render;

@@ -85,5 +85,6 @@ pub(crate) fn build(state: AppState, config: &WebConfig) -> Router {
         .layer(from_fn_with_state(state.clone(), error_pages))
         .layer(from_fn_with_state(state.clone(), security_headers))
         .layer(from_fn_with_state(state.clone(), request_context))
+        .layer(axum::middleware::from_fn(crate::metrics::track))
         .with_state(state)
 }

@@ -2,6 +2,7 @@
 //! Each request is rendered (its link minted) by the [`MailPreparer`] just before it is sent.
 
 use super::mail_preparer::{MailPreparer, Prepared};
+use crate::metrics;
 use crate::ports::{Clock, Lease, LeaseState, MailError, Mailer, Outbox, OutboxEntry, OutboxError};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -316,7 +317,7 @@ impl MailDispatcher {
             Delivery::Dropped(reason) => {
                 tracing::info!(outbox_id = id.0, kind, reason, "mail request dropped");
                 let recorded = self.outbox.mark_dropped(lease, now, reason).await;
-                return self.recorded(id, kind, Outcome::Dropped, recorded);
+                return self.recorded(id, kind, Outcome::Dropped, recorded, None);
             }
             Delivery::Refused(reason) => {
                 tracing::warn!(
@@ -326,9 +327,10 @@ impl MailDispatcher {
                     "mail request not honoured; kept as dead"
                 );
                 let recorded = self.outbox.mark_dead(lease, &reason).await;
-                return self.recorded(id, kind, Outcome::Dead, recorded);
+                return self.recorded(id, kind, Outcome::Dead, recorded, None);
             }
         };
+        let mut error_of_dead = None;
         let (outcome, recorded) = match result {
             Ok(()) => {
                 tracing::info!(outbox_id = id.0, kind, "mail sent");
@@ -347,6 +349,7 @@ impl MailDispatcher {
             }
             Err(error) => {
                 let why = give_up_reason(&error, entry.attempts);
+                error_of_dead = Some(error.clone());
                 tracing::error!(outbox_id = id.0, kind, attempts = entry.attempts, %error, why, "mail delivery abandoned; kept as dead");
                 (
                     Outcome::Dead,
@@ -354,7 +357,7 @@ impl MailDispatcher {
                 )
             }
         };
-        self.recorded(id, kind, outcome, recorded)
+        self.recorded(id, kind, outcome, recorded, error_of_dead.as_ref())
     }
 
     /// The outcome, unless recording it found the lease taken over.
@@ -364,9 +367,13 @@ impl MailDispatcher {
         kind: &'static str,
         outcome: Outcome,
         recorded: Result<LeaseState, OutboxError>,
+        error_of_dead: Option<&MailError>,
     ) -> Outcome {
         match recorded {
-            Ok(LeaseState::Held) => outcome,
+            Ok(LeaseState::Held) => {
+                count(&outcome, kind, error_of_dead);
+                outcome
+            }
             Ok(LeaseState::Lost) => {
                 tracing::warn!(
                     outbox_id = id.0,
@@ -380,6 +387,19 @@ impl MailDispatcher {
                 outcome
             }
         }
+    }
+}
+
+/// Counts a recorded outcome (see [`crate::metrics`]).
+/// A request kept dead before any attempt (too old to honour) counts as dead for that reason;
+/// a dropped request (it no longer applied) is no delivery and is not counted.
+fn count(outcome: &Outcome, kind: &'static str, dead: Option<&MailError>) {
+    match (outcome, dead) {
+        (Outcome::Sent, _) => metrics::mail_sent(kind),
+        (Outcome::Retried, _) => metrics::mail_retried(kind),
+        (Outcome::Dead, Some(error)) => metrics::mail_dead(kind, error),
+        (Outcome::Dead, None) => metrics::mail_dead_unsent(kind),
+        (Outcome::Dropped | Outcome::Lost, _) => {}
     }
 }
 

@@ -53,6 +53,7 @@ impl Lockout {
                 Ok(None)
             }
             FailureOutcome::LockStarted { failures, until } => {
+                crate::metrics::login_locked();
                 tracing::warn!(
                     user_id = user.id.0,
                     failures,

@@ -2,6 +2,7 @@
 
 use super::{Busy, Lockout, MailQueue, OpenedSession, Sessions, UnexpectedError, hashing, repo};
 use crate::entities::User;
+use crate::metrics;
 use crate::ports::{PasswordHasher, UserRepository};
 use crate::session::Device;
 use crate::values::{Password, Username};
@@ -117,15 +118,18 @@ impl SignIn {
             .await
             .map_err(hashing::<AuthenticateError>)?;
         let Some(user) = user else {
+            metrics::login_failed("unknown_user");
             return Err(AuthenticateError::InvalidCredentials);
         };
         if !matches || oversized {
+            metrics::login_failed("wrong_password");
             self.lockout.count_wrong_password(&self.mail, &user).await?;
             return Err(AuthenticateError::InvalidCredentials);
         }
         if self.lockout.right_password(&user).await? {
             Ok(user)
         } else {
+            metrics::login_failed("locked");
             Err(AuthenticateError::InvalidCredentials)
         }
     }

@@ -18,6 +18,7 @@ const LAYERS: &[&[&str]] = &[
         "rate_limit",
         "session",
         "templates",
+        "metrics",
     ],
     &["state"],
     &["render"],
