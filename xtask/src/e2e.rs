@@ -134,7 +134,14 @@ async fn drive(
         first: &browser,
         second: &second,
     };
-    let walked = flow::walk(&mut walk, browsers, mailbox, base_url, &flow::Person::susan()).await;
+    let walked = flow::walk(
+        &mut walk,
+        browsers,
+        mailbox,
+        base_url,
+        &flow::Person::susan(),
+    )
+    .await;
     let (steps, offline) = (walk.steps, walk.offline);
     browser.close().await;
     second.close().await;

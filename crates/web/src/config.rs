@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use microblog_domain::SecretKey;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, EmailConfirmation, ForgotPassword, ManageSessions,
-    PasswordReset, Profile, Registration, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, EmailConfirmation, ForgotPassword, ManageSessions, PasswordReset,
+    Profile, Registration, Sessions, SignIn,
 };
 use std::sync::Arc;
 

@@ -6,8 +6,8 @@ use crate::rate_limit::RateLimiter;
 use crate::session::{LoginCookie, SessionCodec};
 use crate::templates::Templates;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, EmailConfirmation, ForgotPassword, ManageSessions,
-    PasswordReset, Profile, Registration, Sessions, SignIn,
+    Alerts, Blog, ChangePassword, EmailConfirmation, ForgotPassword, ManageSessions, PasswordReset,
+    Profile, Registration, Sessions, SignIn,
 };
 use std::ops::Deref;
 use std::sync::Arc;

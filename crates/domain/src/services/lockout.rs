@@ -80,9 +80,7 @@ impl Lockout {
         let Some(notice) = self.wrong_password(user).await? else {
             return Ok(());
         };
-        if let Err(error) = mail
-            .queue(&notice).await
-        {
+        if let Err(error) = mail.queue(&notice).await {
             let cause = std::error::Error::source(&error).map(ToString::to_string);
             tracing::error!(user_id = user.id.0, %error, cause, "could not queue the sign-in lock notice");
         }
