@@ -113,7 +113,7 @@ impl ChangePassword {
             .sessions
             .end_all(user.id, Some(&visitor.session.handle))
             .await?;
-        let notice = MailRequest::password_changed(&user, self.clock.now());
+        let notice = MailRequest::password_changed(user, self.clock.now());
         self.mail.queue(&notice).await?;
         tracing::info!(
             user_id = user.id.0,
