@@ -180,7 +180,9 @@ pub async fn walk<'b>(
         b.click_button("Logout").await?;
         b.expect_text("Sign In").await?;
         b.open(&link).await?;
-        b.expect_text("Sign In").await?;
+        b.expect_text("This reset link has already been used.")
+            .await?;
+        b.expect_path("/reset_password_request").await?;
         if b.has("[name=\"password2\"]").await? {
             bail!("the used reset link still shows a new-password form");
         }
