@@ -44,6 +44,29 @@ impl SeaOrmUsers {
             .map(to_user)
             .transpose()
     }
+
+    /// One conditional `UPDATE ... SET slot = now WHERE id = ? AND (slot IS NULL OR slot <=
+    /// now - window)`: exactly `window` after the last win, the slot is free again. The
+    /// per-account throttles (reset requests, confirmation resends) are such slots.
+    async fn claim_slot(
+        &self,
+        slot: user::Column,
+        id: UserId,
+        now: OffsetDateTime,
+        window: Duration,
+    ) -> Result<bool, RepoError> {
+        let _turn = self.writes.turn().await;
+        let now = to_micros(now);
+        let free_since = now.saturating_sub(duration_micros(window));
+        let result = user::Entity::update_many()
+            .col_expr(slot, Expr::value(now))
+            .filter(user::Column::Id.eq(id.0))
+            .filter(slot.is_null().or(slot.lte(free_since)))
+            .exec(&self.conn)
+            .await
+            .map_err(RepoError::new)?;
+        Ok(result.rows_affected == 1)
+    }
 }
 
 #[async_trait]
@@ -157,30 +180,15 @@ impl UserRepository for SeaOrmUsers {
         Ok(result.rows_affected == 1)
     }
 
-    /// One conditional `UPDATE ... WHERE id = ? AND (last_reset_requested_at IS NULL OR
-    /// last_reset_requested_at <= now - window)`: exactly `window` after the last win, the
-    /// slot is free again.
+    /// Claims the `last_reset_requested_at` slot (see `claim_slot`).
     async fn claim_reset_slot(
         &self,
         id: UserId,
         now: OffsetDateTime,
         window: Duration,
     ) -> Result<bool, RepoError> {
-        let _turn = self.writes.turn().await;
-        let now = to_micros(now);
-        let free_since = now.saturating_sub(duration_micros(window));
-        let result = user::Entity::update_many()
-            .col_expr(user::Column::LastResetRequestedAt, Expr::value(now))
-            .filter(user::Column::Id.eq(id.0))
-            .filter(
-                user::Column::LastResetRequestedAt
-                    .is_null()
-                    .or(user::Column::LastResetRequestedAt.lte(free_since)),
-            )
-            .exec(&self.conn)
+        self.claim_slot(user::Column::LastResetRequestedAt, id, now, window)
             .await
-            .map_err(RepoError::new)?;
-        Ok(result.rows_affected == 1)
     }
 
     /// One conditional `UPDATE ... SET email_confirmed_at = ? WHERE id = ? AND
@@ -203,28 +211,15 @@ impl UserRepository for SeaOrmUsers {
         Ok(result.rows_affected == 1)
     }
 
-    /// As `claim_reset_slot`, on `confirmation_sent_at`.
+    /// Claims the `confirmation_sent_at` slot (see `claim_slot`).
     async fn claim_confirmation_slot(
         &self,
         id: UserId,
         now: OffsetDateTime,
         window: Duration,
     ) -> Result<bool, RepoError> {
-        let _turn = self.writes.turn().await;
-        let now = to_micros(now);
-        let free_since = now.saturating_sub(duration_micros(window));
-        let result = user::Entity::update_many()
-            .col_expr(user::Column::ConfirmationSentAt, Expr::value(now))
-            .filter(user::Column::Id.eq(id.0))
-            .filter(
-                user::Column::ConfirmationSentAt
-                    .is_null()
-                    .or(user::Column::ConfirmationSentAt.lte(free_since)),
-            )
-            .exec(&self.conn)
+        self.claim_slot(user::Column::ConfirmationSentAt, id, now, window)
             .await
-            .map_err(RepoError::new)?;
-        Ok(result.rows_affected == 1)
     }
 }
 
