@@ -213,6 +213,7 @@ pub async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
         rate_limit_per_minute: config.rate_limit_per_minute,
         trust_forwarded_for: config.trust_forwarded_for,
         max_body_bytes: 64 * 1024,
+        avatars: config.avatars,
     };
     let router = microblog_web::app(core.services, web).context("could not build the web app")?;
     let listener = tokio::net::TcpListener::bind(args.bind)

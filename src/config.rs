@@ -7,6 +7,7 @@ use microblog_domain::ports::{FeedLimits, LockoutRule};
 use microblog_domain::services::SessionRules;
 use microblog_domain::values::{EmailAddress, SecretKey};
 use microblog_mail::SmtpConfig;
+use microblog_web::Avatars;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -73,6 +74,8 @@ pub struct Config {
     pub sessions: SessionRules,
     /// `METRICS_BIND`: where Prometheus metrics are served; `None` (unset): nowhere.
     pub metrics_bind: Option<SocketAddr>,
+    /// `AVATARS`: generated identicons (`local`, the default) or Gravatar's images.
+    pub avatars: Avatars,
 }
 
 /// Where configuration values come from (the process environment, or a map in tests).
@@ -175,6 +178,11 @@ impl Config {
                     })
                 })
                 .transpose()?,
+            avatars: source
+                .get("AVATARS")
+                .map(|raw| Avatars::parse(&raw).map_err(|message| invalid("AVATARS", message)))
+                .transpose()?
+                .unwrap_or_default(),
             log_json: match source.get("LOG_FORMAT").as_deref() {
                 None | Some("text") => false,
                 Some("json") => true,

@@ -124,6 +124,7 @@ fn each_bad_variable_is_named_in_one_line() {
             "MAIL_CA_FILE",
         ),
         (&[("METRICS_BIND", "9100")], "METRICS_BIND"),
+        (&[("AVATARS", "gravatar.com")], "AVATARS"),
     ];
     for (vars, variable) in cases {
         let error = load(vars).unwrap_err();
@@ -188,4 +189,22 @@ fn sessions_default_to_two_idle_hours_and_thirty_remembered_days() {
     let tuned = load(&[("SESSION_IDLE_TIMEOUT", "600"), ("REMEMBER_ME_DAYS", "7")]).unwrap();
     assert_eq!(tuned.sessions.idle_timeout, Duration::from_secs(600));
     assert_eq!(tuned.sessions.remember_for, Duration::from_secs(7 * 86_400));
+}
+
+#[test]
+fn avatars_are_local_unless_gravatar_is_asked_for() {
+    assert_eq!(load(&[]).unwrap().avatars, Avatars::Local);
+    assert_eq!(
+        load(&[("AVATARS", "local")]).unwrap().avatars,
+        Avatars::Local
+    );
+    assert_eq!(
+        load(&[("AVATARS", " Gravatar ")]).unwrap().avatars,
+        Avatars::Gravatar
+    );
+    let error = load(&[("AVATARS", "robohash")]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid AVATARS: expected local or gravatar, got \"robohash\""
+    );
 }

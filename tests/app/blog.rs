@@ -62,7 +62,11 @@ async fn a_profile_shows_the_user_and_an_unknown_user_is_404() {
     let own = app.page(&susan, "/user/susan").await;
     assert_eq!(own.status, 200);
     assert!(own.contains("Edit your profile"));
-    assert!(own.contains("gravatar.com/avatar/"));
+    assert!(
+        own.contains("src=\"/avatar/susan.svg?s=128"),
+        "local avatars by default"
+    );
+    assert!(!own.contains("gravatar"));
     let missing = app.page(&susan, "/user/nobody-here").await;
     assert_eq!(missing.status, 404);
 }

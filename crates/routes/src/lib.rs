@@ -56,6 +56,8 @@ pub const HEALTHZ: Route = Route::new("healthz", "/healthz");
 pub const READYZ: Route = Route::new("readyz", "/readyz");
 /// The stylesheet and the icon.
 pub const STATIC: Route<1> = Route::new("static", "/static/{file}");
+/// A user's generated avatar: the segment is `<username>.svg`.
+pub const AVATAR: Route<1> = Route::new("avatar", "/avatar/{avatar}");
 
 /// Every route, for lookups by name.
 pub const ALL: &[Rule] = &[
@@ -81,6 +83,7 @@ pub const ALL: &[Rule] = &[
     HEALTHZ.rule(),
     READYZ.rule(),
     STATIC.rule(),
+    AVATAR.rule(),
 ];
 
 /// The route called `name`.

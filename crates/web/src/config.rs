@@ -65,11 +65,39 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// Larger request bodies are answered with 413.
     pub max_body_bytes: usize,
+    /// Where avatars come from (`AVATARS`).
+    pub avatars: Avatars,
+}
+
+/// Where the pages' avatars come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Avatars {
+    /// An identicon this site draws from the username, at `/avatar/<username>.svg`: no
+    /// third party learns who reads which page, and nothing about the address leaks.
+    #[default]
+    Local,
+    /// The tutorial's Gravatar images, addressed by the MD5 of the email address; only then
+    /// does the content security policy allow `https://www.gravatar.com`.
+    Gravatar,
+}
+
+impl Avatars {
+    /// `local` or `gravatar` (any case, surrounding spaces ignored).
+    ///
+    /// # Errors
+    /// Any other value, with a message saying what is expected.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "local" => Ok(Self::Local),
+            "gravatar" => Ok(Self::Gravatar),
+            _ => Err(format!("expected local or gravatar, got {raw:?}")),
+        }
+    }
 }
 
 impl WebConfig {
     /// The defaults for everything but the secret: `http://127.0.0.1:5000`, 20 requests per
-    /// minute, no proxy, 64 KiB bodies.
+    /// minute, no proxy, 64 KiB bodies, local avatars.
     pub fn new(secret_key: SecretKey) -> Self {
         Self {
             secret_key,
@@ -77,6 +105,7 @@ impl WebConfig {
             rate_limit_per_minute: 20,
             trust_forwarded_for: false,
             max_body_bytes: 64 * 1024,
+            avatars: Avatars::Local,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The request handlers, one module per area of the site.
 
 pub(crate) mod auth;
+pub(crate) mod avatar;
 pub(crate) mod blog;
 pub(crate) mod confirm;
 pub(crate) mod password;

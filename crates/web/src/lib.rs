@@ -20,7 +20,8 @@
 //! Modules only use modules below them (`use crate::...` never points up):
 //!
 //! 1. Foundations, each using at most the ones listed before it: `config` (what the
-//!    application is built from), `error`, `headers`, `links`, `forms`, `views`, `assets`,
+//!    application is built from), `error`, `headers`, `links`, `forms`, `avatar` (the
+//!    generated identicons), `views`, `assets`,
 //!    `rate_limit`, `session`, `templates`, `metrics` (request counts and durations).
 //! 2. `state`: the shared [`AppState`](state::AppState).
 //! 3. `render`: `Web` and turning templates into responses.
@@ -29,6 +30,7 @@
 //! 6. `router`, then this file.
 
 mod assets;
+mod avatar;
 mod config;
 mod error;
 mod extract;
@@ -46,7 +48,7 @@ mod state;
 mod templates;
 mod views;
 
-pub use config::{Readiness, Services, StartupError, WebConfig};
+pub use config::{Avatars, Readiness, Services, StartupError, WebConfig};
 
 /// Builds the whole application. Serve it with
 /// `axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())` so the

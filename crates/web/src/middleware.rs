@@ -13,7 +13,7 @@ pub(crate) use limits::limit_form_posts;
 pub(crate) use requests::request_context;
 pub(crate) use sessions::load_session;
 
-use crate::headers::CSP;
+use crate::headers::page_csp;
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::header::{
@@ -35,7 +35,7 @@ pub(crate) async fn security_headers(
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    default_header(headers, CONTENT_SECURITY_POLICY, CSP);
+    default_header(headers, CONTENT_SECURITY_POLICY, page_csp(state.avatars));
     default_header(headers, REFERRER_POLICY, "same-origin");
     default_header(
         headers,

@@ -51,7 +51,7 @@ impl Web {
             .collect();
         let csrf_token = self.session.csrf_token()?;
         let base = context! {
-            current_user => self.user().map(|user| Serde(UserView::new(user))),
+            current_user => self.user().map(|user| Serde(UserView::new(user, self.state.avatars))),
             flashes => flashes,
             csrf_token => csrf_token.as_str(),
             css_url => self.state.assets.css_url(),

@@ -3,7 +3,7 @@
 
 use crate::config::WebConfig;
 use crate::error::panic_response;
-use crate::handlers::{auth, blog, confirm, password, profile, reset, sessions, system};
+use crate::handlers::{auth, avatar, blog, confirm, password, profile, reset, sessions, system};
 use crate::middleware::{
     error_pages, limit_form_posts, load_session, request_context, security_headers,
 };
@@ -17,8 +17,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 /// Builds the router. Outermost first, a request meets: the request id and access log, the
-/// security headers, the error pages, the panic catcher, the body limit; then the probes
-/// and static files directly, or the page routes behind the rate limit and the session.
+/// security headers, the error pages, the panic catcher, the body limit; then the probes,
+/// static files and avatars directly, or the page routes behind the rate limit and the
+/// session.
 pub(crate) fn build(state: AppState, config: &WebConfig) -> Router {
     let timeline = || get(blog::index).post(blog::publish);
     let pages = Router::new()
@@ -78,6 +79,7 @@ pub(crate) fn build(state: AppState, config: &WebConfig) -> Router {
         .route(routes::HEALTHZ.pattern(), get(system::healthz))
         .route(routes::READYZ.pattern(), get(system::readyz))
         .route(routes::STATIC.pattern(), get(system::static_file))
+        .route(routes::AVATAR.pattern(), get(avatar::avatar))
         .merge(pages)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))

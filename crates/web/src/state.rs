@@ -1,7 +1,7 @@
 //! `AppState`: what every handler and middleware shares (cheap to clone).
 
 use crate::assets::Assets;
-use crate::config::{Readiness, Services, StartupError, WebConfig};
+use crate::config::{Avatars, Readiness, Services, StartupError, WebConfig};
 use crate::rate_limit::RateLimiter;
 use crate::session::{LoginCookie, SessionCodec};
 use crate::templates::Templates;
@@ -40,6 +40,8 @@ pub(crate) struct Inner {
     pub(crate) behind_proxy: bool,
     /// `BASE_URL` is https: send HSTS.
     pub(crate) https: bool,
+    /// Where the pages' avatars come from; the pages' CSP follows.
+    pub(crate) avatars: Avatars,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
             assets: Assets::load(),
             behind_proxy: config.trust_forwarded_for,
             https,
+            avatars: config.avatars,
         })))
     }
 }

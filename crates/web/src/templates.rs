@@ -161,7 +161,7 @@ mod tests {
     fn sample_context(signed_in: bool, own_profile: bool, follows: bool) -> Value {
         let someone = context! {
             username => "zoë x",
-            avatar => "https://www.gravatar.com/avatar/0?d=identicon&s=128",
+            avatar => "/avatar/zo%C3%AB.svg?s=128&v=1",
             about_me => "about",
             last_seen => "2024-05-01 12:00 UTC",
             last_seen_iso => "2024-05-01T12:00:00Z",

@@ -3,8 +3,12 @@
 
 mod device;
 
+use crate::avatar::{self, AvatarSize};
+use crate::config::Avatars;
 use md5::{Digest, Md5};
-use microblog_domain::{EmailAddress, Page, SessionHandle, StoredSession, TimelinePost, User};
+use microblog_domain::{
+    EmailAddress, Page, SessionHandle, StoredSession, TimelinePost, User, Username,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -44,8 +48,8 @@ impl SessionView {
 }
 
 /// Avatar sizes: beside a post, and on a profile.
-const POST_AVATAR: u32 = 36;
-const PROFILE_AVATAR: u32 = 128;
+const POST_AVATAR: AvatarSize = AvatarSize::fixed(36);
+const PROFILE_AVATAR: AvatarSize = AvatarSize::fixed(128);
 
 /// A user as pages show them.
 #[derive(Clone, Debug, Serialize)]
@@ -60,10 +64,10 @@ pub(crate) struct UserView {
 }
 
 impl UserView {
-    pub(crate) fn new(user: &User) -> Self {
+    pub(crate) fn new(user: &User, avatars: Avatars) -> Self {
         Self {
             username: user.username.to_string(),
-            avatar: gravatar(&user.email, PROFILE_AVATAR),
+            avatar: avatar_url(avatars, &user.username, &user.email, PROFILE_AVATAR),
             about_me: user.about_me.as_str().to_owned(),
             last_seen: full_time(user.last_seen),
             last_seen_iso: iso_time(user.last_seen),
@@ -85,12 +89,12 @@ pub(crate) struct PostView {
 
 impl PostView {
     /// `avatars` remembers the avatars already computed for this page's authors.
-    fn new(post: &TimelinePost, now: OffsetDateTime, avatars: &mut Avatars) -> Self {
+    fn new(post: &TimelinePost, now: OffsetDateTime, avatars: &mut PageAvatars) -> Self {
         let at = post.post.timestamp;
         Self {
             body: post.post.body.as_str().to_owned(),
             author: post.author_username.to_string(),
-            avatar: avatars.of(&post.author_email),
+            avatar: avatars.of(&post.author_username, &post.author_email),
             when: relative_time(at, now),
             when_full: full_time(at),
             when_iso: iso_time(at),
@@ -112,7 +116,7 @@ impl PostList {
     /// `base` is the page's path (already URL-safe); the cursor is appended. A page with
     /// nothing on it (its cursor post is gone, or it lies past the end) links back to the
     /// first page.
-    pub(crate) fn new(page: &Page<TimelinePost>, base: &str) -> Self {
+    pub(crate) fn new(page: &Page<TimelinePost>, base: &str, avatars: Avatars) -> Self {
         let now = OffsetDateTime::now_utc();
         let first = page.items.first().map(|item| item.post.id.0);
         let last = page.items.last().map(|item| item.post.id.0);
@@ -120,7 +124,7 @@ impl PostList {
             Some(id) => format!("{base}?after={id}"),
             None => base.to_owned(),
         };
-        let mut avatars = Avatars::default();
+        let mut avatars = PageAvatars::new(avatars);
         Self {
             posts: page
                 .items
@@ -135,25 +139,49 @@ impl PostList {
     }
 }
 
-/// The post-sized avatars of one page's authors, each hashed once (a page often shows
+/// The post-sized avatars of one page's authors, each built once (a page often shows
 /// several posts by one author).
-#[derive(Default)]
-struct Avatars(HashMap<String, String>);
+struct PageAvatars {
+    source: Avatars,
+    /// By username.
+    built: HashMap<String, String>,
+}
 
-impl Avatars {
-    fn of(&mut self, email: &EmailAddress) -> String {
-        if let Some(url) = self.0.get(email.as_str()) {
+impl PageAvatars {
+    fn new(source: Avatars) -> Self {
+        Self {
+            source,
+            built: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, username: &Username, email: &EmailAddress) -> String {
+        if let Some(url) = self.built.get(username.as_str()) {
             return url.clone();
         }
-        let url = gravatar(email, POST_AVATAR);
-        self.0.insert(email.as_str().to_owned(), url.clone());
+        let url = avatar_url(self.source, username, email, POST_AVATAR);
+        self.built.insert(username.as_str().to_owned(), url.clone());
         url
+    }
+}
+
+/// The avatar of a user: the local identicon of the username, or (`AVATARS=gravatar`)
+/// the Gravatar image of the address.
+fn avatar_url(
+    source: Avatars,
+    username: &Username,
+    email: &EmailAddress,
+    size: AvatarSize,
+) -> String {
+    match source {
+        Avatars::Local => avatar::local_url(username.as_str(), size),
+        Avatars::Gravatar => gravatar(email, size),
     }
 }
 
 /// The Gravatar image of an address: MD5 of the trimmed, lower-cased address (Gravatar's
 /// definition), with generated identicons for addresses without a picture.
-pub(crate) fn gravatar(email: &EmailAddress, size: u32) -> String {
+fn gravatar(email: &EmailAddress, size: AvatarSize) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Md5::digest(email.as_str().trim().to_lowercase().as_bytes());
     let mut url = String::with_capacity(96);
@@ -163,7 +191,7 @@ pub(crate) fn gravatar(email: &EmailAddress, size: u32) -> String {
         url.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
     url.push_str("?d=identicon&s=");
-    url.push_str(&size.to_string());
+    url.push_str(&size.pixels().to_string());
     url
 }
 
@@ -209,21 +237,30 @@ mod tests {
         let email = EmailAddress::parse("  MyEmailAddress@example.com ").unwrap();
         // Gravatar's documented example hash for "myemailaddress@example.com".
         assert_eq!(
-            gravatar(&email, 36),
+            gravatar(&email, POST_AVATAR),
             "https://www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346?d=identicon&s=36"
         );
     }
 
     #[test]
     fn each_author_on_a_page_keeps_their_own_avatar() {
-        let mut avatars = Avatars::default();
-        let ann = EmailAddress::parse("ann@example.com").unwrap();
-        let bob = EmailAddress::parse("Bob@Example.com").unwrap();
+        let ann = (
+            Username::parse("ann").unwrap(),
+            EmailAddress::parse("ann@example.com").unwrap(),
+        );
+        let bob = (
+            Username::parse("bob").unwrap(),
+            EmailAddress::parse("Bob@Example.com").unwrap(),
+        );
+        let mut gravatars = PageAvatars::new(Avatars::Gravatar);
+        let mut locals = PageAvatars::new(Avatars::Local);
         for _ in 0..2 {
-            assert_eq!(avatars.of(&ann), gravatar(&ann, POST_AVATAR));
-            assert_eq!(avatars.of(&bob), gravatar(&bob, POST_AVATAR));
+            assert_eq!(gravatars.of(&ann.0, &ann.1), gravatar(&ann.1, POST_AVATAR));
+            assert_eq!(gravatars.of(&bob.0, &bob.1), gravatar(&bob.1, POST_AVATAR));
+            assert_eq!(locals.of(&ann.0, &ann.1), "/avatar/ann.svg?s=36&v=1");
+            assert_eq!(locals.of(&bob.0, &bob.1), "/avatar/bob.svg?s=36&v=1");
         }
-        assert_ne!(avatars.of(&ann), avatars.of(&bob));
+        assert_ne!(gravatars.of(&ann.0, &ann.1), gravatars.of(&bob.0, &bob.1));
     }
 
     #[test]

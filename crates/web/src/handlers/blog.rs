@@ -64,7 +64,7 @@ fn index_page(
         title => "Home",
         show_form => true,
         form => Serde(form),
-        list => Serde(PostList::new(posts, INDEX.path())),
+        list => Serde(PostList::new(posts, INDEX.path(), web.state.avatars)),
     };
     web.page_with_status(status, "index.html", context)
 }
@@ -80,7 +80,7 @@ pub(crate) async fn explore(
     let context = context! {
         title => "Explore",
         show_form => false,
-        list => Serde(PostList::new(&posts, EXPLORE.path())),
+        list => Serde(PostList::new(&posts, EXPLORE.path(), web.state.avatars)),
     };
     web.page("index.html", context)
 }
@@ -105,12 +105,16 @@ pub(crate) async fn user(
     let name = profile.user.username.as_str();
     let context = context! {
         title => name,
-        user => Serde(UserView::new(&profile.user)),
+        user => Serde(UserView::new(&profile.user, web.state.avatars)),
         followers => profile.counts.followers,
         following => profile.counts.following,
         is_self => profile.user.id == viewer.id,
         viewer_follows => profile.viewer_follows,
-        list => Serde(PostList::new(&profile.posts, &microblog_routes::user(name))),
+        list => Serde(PostList::new(
+            &profile.posts,
+            &microblog_routes::user(name),
+            web.state.avatars,
+        )),
     };
     web.page("user.html", context)
 }

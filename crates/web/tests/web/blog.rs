@@ -154,9 +154,8 @@ async fn user_page_shows_profile_details_and_own_edit_link() {
     assert!(text.contains("0 followers, 0 following."));
     assert!(text.contains("Edit your profile"));
     assert!(!text.contains(">Follow</button>"));
-    // md5("susan@example.com"), 128 px on the profile.
-    assert!(text.contains("https://www.gravatar.com/avatar/"), "{text}");
-    assert!(text.contains("?d=identicon&s=128"));
+    // The generated avatar, 128 px on the profile.
+    assert!(text.contains("/avatar/susan.svg?s=128&v=1"), "{text}");
 }
 
 #[tokio::test]
@@ -234,7 +233,7 @@ async fn avatars_beside_posts_are_36_pixels() {
     app.submit("/index", "/index", &[("post", "hello")]).await;
     let text = app.get("/explore").await.text();
     assert!(
-        text.contains("?d=identicon&s=36\" width=\"36\" height=\"36\""),
+        text.contains("/avatar/susan.svg?s=36&v=1\" width=\"36\" height=\"36\""),
         "{text}"
     );
 }

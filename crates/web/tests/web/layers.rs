@@ -13,6 +13,7 @@ const LAYERS: &[&[&str]] = &[
         "headers",
         "links",
         "forms",
+        "avatar",
         "views",
         "assets",
         "rate_limit",

@@ -2,6 +2,7 @@
 //! CSRF, flash messages, the reset flow and the protective middleware.
 
 mod auth;
+mod avatars;
 mod blog;
 mod busy;
 mod confirm;

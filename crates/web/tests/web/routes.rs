@@ -13,6 +13,7 @@ fn path_of(rule: &Rule, username: &str) -> String {
             "username" => (param, username),
             "token" => (param, "not.a.token"),
             "file" => (param, "style.css"),
+            "avatar" => (param, "susan.svg"),
             "handle" => (param, "0123456789abcdef0123456789abcdef"),
             other => panic!("no sample value for the parameter {other}"),
         })

@@ -4,7 +4,8 @@ use crate::support::{PASSWORD, TestApp, form_body};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https://www.gravatar.com; \
+/// With local avatars (the default) no page allows any third-party origin.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 #[tokio::test]
