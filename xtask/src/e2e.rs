@@ -6,11 +6,15 @@
 //! Needs Chromium and chromedriver (Debian: `apt-get install chromium chromium-driver`;
 //! `CHROMIUM` and `CHROMEDRIVER` override their paths). Fails, naming the step, when an
 //! element, text or page does not show up within ten seconds, or when the browser console
-//! reports an error (CSP violations included). The server and chromedriver are always
-//! stopped at the end.
+//! reports an error (CSP violations included). Every step ends with an accessibility audit
+//! of its page by axe-core (WCAG 2.1 A and AA rules; `axe.rs` installs the pinned version
+//! with npm), and any violation fails the walk, listed by rule, impact, element and help
+//! link. The server and chromedriver are always stopped at the end.
 
+mod axe;
 mod browser;
 mod flow;
+mod pages;
 mod process;
 mod walk;
 
@@ -23,9 +27,11 @@ use process::Spawned;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Where everything the walk produces goes.
+/// Where everything the walk produces goes, and the audit's script.
 struct Paths {
     out: PathBuf,
+    /// The text of `axe.min.js`.
+    axe: String,
     server: PathBuf,
     chromium: PathBuf,
     chromedriver: PathBuf,
@@ -39,6 +45,7 @@ pub fn run() -> anyhow::Result<()> {
     let root = crate::workspace_root();
     let paths = Paths {
         out: root.join("target").join("e2e"),
+        axe: axe::load(&root)?,
         server: root.join("target").join("release").join("microblog"),
         chromium: process::locate("chromium", "CHROMIUM")?,
         chromedriver: process::locate("chromedriver", "CHROMEDRIVER")?,
@@ -50,7 +57,7 @@ pub fn run() -> anyhow::Result<()> {
     let (steps, offline) = runtime.block_on(session(&paths))?;
     println!();
     println!(
-        "e2e: all {} steps passed in {:.1} s",
+        "e2e: all {} steps passed in {:.1} s, each page with 0 axe-core violations (WCAG 2.1 A/AA)",
         steps.len(),
         start.elapsed().as_secs_f64()
     );
@@ -129,7 +136,7 @@ async fn drive(
             return Err(error);
         }
     };
-    let mut walk = walk::Walk::new(&browser, &paths.out);
+    let mut walk = walk::Walk::new(&browser, &paths.out, &paths.axe);
     let browsers = flow::Browsers {
         first: &browser,
         second: &second,

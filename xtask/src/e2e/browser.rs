@@ -1,9 +1,10 @@
 //! Headless Chromium through chromedriver (fantoccini), with helpers that act as a person
 //! does — click a link or a button by its text, type into a field, press the form's submit button — and
 //! wait up to ten seconds for what they expect. The browser's console is read through
-//! chromedriver's log endpoint after every step (`console.rs`); how Chromium is launched is
-//! in `chromium.rs`.
+//! chromedriver's log endpoint after every step (`console.rs`) and audited by axe-core
+//! (`axe.rs`); how Chromium is launched is in `chromium.rs`.
 
+mod axe;
 mod chromium;
 mod console;
 

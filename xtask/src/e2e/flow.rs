@@ -1,6 +1,7 @@
 //! The walk itself: register, log in, follow the emailed confirmation link (the banner goes),
 //! log out, forget the password, find the email in the development web inbox and follow its
-//! link from there, choose a new password, log in with it, and post; sign in from a second
+//! link from there, choose a new password, log in with it, and post; visit the other signed-in
+//! pages (`pages.rs`); sign in from a second
 //! browser, see both sessions on `/sessions` and end the other one — clicking where a person
 //! would click.
 
@@ -175,6 +176,7 @@ pub async fn walk<'b>(
         b.expect_path("/index").await
     })
     .await?;
+    super::pages::visit(walk, base_url, &who.username).await?;
     second_device(walk, browsers, base_url, who).await?;
     walk.step("reset-link-is-dead", async |b| {
         b.click_button("Logout").await?;

@@ -1,5 +1,6 @@
 //! Steps of a walk: each runs its actions, then saves `NN-name.png` (also when it failed,
-//! as `NN-name-FAILED.png`) and fails on any console error, naming the step.
+//! as `NN-name-FAILED.png`), and fails on any console error or any axe-core violation
+//! (WCAG 2.1 A/AA) of the page it ends on, naming the step.
 
 use super::browser::Browser;
 use anyhow::{Context as _, bail};
@@ -17,16 +18,19 @@ pub struct Step {
 pub struct Walk<'b> {
     browser: &'b Browser,
     out_dir: PathBuf,
+    /// The text of `axe.min.js`, injected into the page at the end of every step.
+    axe: &'b str,
     pub steps: Vec<Step>,
     /// Console entries left aside: third-party resources that cannot load offline.
     pub offline: Vec<String>,
 }
 
 impl<'b> Walk<'b> {
-    pub fn new(browser: &'b Browser, out_dir: &Path) -> Self {
+    pub fn new(browser: &'b Browser, out_dir: &Path, axe: &'b str) -> Self {
         Self {
             browser,
             out_dir: out_dir.to_owned(),
+            axe,
             steps: Vec::new(),
             offline: Vec::new(),
         }
@@ -42,7 +46,8 @@ impl<'b> Walk<'b> {
     ///
     /// # Errors
     /// The actions failed (an element, text or page did not show up in time), the screenshot
-    /// could not be saved, or the console logged an error during the step.
+    /// could not be saved, the console logged an error during the step, or axe-core found
+    /// an accessibility violation on the page the step ends on.
     pub async fn step(
         &mut self,
         name: &str,
@@ -70,6 +75,20 @@ impl<'b> Walk<'b> {
             bail!(
                 "step {label}: the browser console reported errors:\n  {}",
                 console.errors.join("\n  ")
+            );
+        }
+        let violations = self
+            .browser
+            .audit(self.axe)
+            .await
+            .with_context(|| format!("step {label}: the accessibility audit"))?;
+        if !violations.is_empty() {
+            let at = self.browser.path().await.unwrap_or_default();
+            let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            bail!(
+                "step {label}: axe-core found {} accessibility violations (WCAG 2.1 A/AA) on {at}:\n  {}",
+                violations.len(),
+                list.join("\n  ")
             );
         }
         self.offline.extend(console.offline);
