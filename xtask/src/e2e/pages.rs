@@ -45,8 +45,16 @@ pub async fn visit(walk: &mut Walk<'_>, base_url: &str, username: &str) -> anyho
     })
     .await?;
     walk.step("page-not-found", async |b| {
-        b.open(&format!("{base_url}/no/such/page")).await?;
-        b.expect_text("File Not Found").await
+        let missing = format!("{base_url}/no/such/page");
+        b.open(&missing).await?;
+        b.expect_text("File Not Found").await?;
+        // The browser logs the page's own 404; that one, and only that one, is expected.
+        let expected = format!("{missing} - Failed to load resource: the server responded with a status of 404 (Not Found)");
+        let console = b.console().await?;
+        if console.errors != [expected] {
+            bail!("the 404 page's console: {:?}", console.errors);
+        }
+        Ok(())
     })
     .await
 }
