@@ -178,6 +178,7 @@ mod tests {
                 "/healthz",
                 "/readyz",
                 "/static/<file>",
+                "/avatar/<avatar>",
             ]
         );
     }
