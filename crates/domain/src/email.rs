@@ -12,6 +12,7 @@ pub enum EmailKind {
     PasswordChanged,
     SignInLocked,
     ServerError,
+    DeadMailDigest,
     Test,
 }
 
@@ -24,6 +25,7 @@ impl EmailKind {
             Self::PasswordChanged => "password_changed",
             Self::SignInLocked => "sign_in_locked",
             Self::ServerError => "server_error",
+            Self::DeadMailDigest => "dead_mail_digest",
             Self::Test => "test",
         }
     }
@@ -36,6 +38,7 @@ impl EmailKind {
             Self::PasswordChanged,
             Self::SignInLocked,
             Self::ServerError,
+            Self::DeadMailDigest,
             Self::Test,
         ]
         .into_iter()
@@ -80,6 +83,12 @@ pub enum EmailIntent {
         error_chain: Vec<String>,
         occurred_at: OffsetDateTime,
     },
+    /// The hourly digest of newly dead mail, to the administrators.
+    DeadMailDigest {
+        total: u64,
+        mails: Vec<crate::mail_request::DeadMailLine>,
+        made_at: OffsetDateTime,
+    },
     /// `microblog send-test-email`.
     Test { sent_at: OffsetDateTime },
 }
@@ -93,6 +102,7 @@ impl EmailIntent {
             Self::PasswordChanged { .. } => EmailKind::PasswordChanged,
             Self::SignInLocked { .. } => EmailKind::SignInLocked,
             Self::ServerError { .. } => EmailKind::ServerError,
+            Self::DeadMailDigest { .. } => EmailKind::DeadMailDigest,
             Self::Test { .. } => EmailKind::Test,
         }
     }
@@ -121,6 +131,7 @@ mod tests {
             EmailKind::PasswordChanged,
             EmailKind::SignInLocked,
             EmailKind::ServerError,
+            EmailKind::DeadMailDigest,
             EmailKind::Test,
         ] {
             assert_eq!(EmailKind::parse(kind.as_str()), Some(kind));

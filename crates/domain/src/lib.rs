@@ -21,7 +21,7 @@ pub use entities::{
     FollowCounts, NewUser, Page, PagePosition, PageRequest, Post, PostId, TimelinePost, User,
     UserId,
 };
-pub use mail_request::{Addressee, MailRequest};
+pub use mail_request::{Addressee, DeadMailLine, MailRequest};
 pub use reset_token::{ResetClaims, ResetToken, ResetTokenError, ResetTokens};
 pub use session::{
     Device, NoRandomness, SessionHandle, SessionSecret, SessionSecretHash, StoredSession,

@@ -64,6 +64,16 @@ pub enum MailRequest {
         #[serde(with = "unix_seconds")]
         occurred_at: OffsetDateTime,
     },
+    /// The hourly digest of newly dead mail to the administrators (no secret in it: the
+    /// recipients are masked, the errors are the relay's replies).
+    DeadMailDigest {
+        to: Vec<String>,
+        /// How many dead entries it reports; `mails` lists the first ones.
+        total: u64,
+        mails: Vec<DeadMailLine>,
+        #[serde(with = "unix_seconds")]
+        made_at: OffsetDateTime,
+    },
     /// `microblog send-test-email`, or any operator's test message.
     Test {
         to: Vec<String>,
@@ -91,6 +101,21 @@ impl MailRequest {
         }
     }
 
+    /// Who the request is for, as operators read it (for a notice, the address the user had
+    /// when it was asked for).
+    pub fn recipients(&self) -> Vec<String> {
+        match self {
+            Self::ResetPassword { address } => vec![address.clone()],
+            Self::ConfirmEmail { to }
+            | Self::PasswordChanged { to, .. }
+            | Self::SignInLocked { to, .. } => vec![to.address.clone()],
+            Self::ServerError { to, .. }
+            | Self::DeadMailDigest { to, .. }
+            | Self::Test { to, .. }
+            | Self::Composed { to, .. } => to.clone(),
+        }
+    }
+
     /// The kind of email this request becomes (an unknown legacy kind reads as `Test`, and
     /// is refused when rendered).
     pub fn kind(&self) -> EmailKind {
@@ -100,10 +125,22 @@ impl MailRequest {
             Self::PasswordChanged { .. } => EmailKind::PasswordChanged,
             Self::SignInLocked { .. } => EmailKind::SignInLocked,
             Self::ServerError { .. } => EmailKind::ServerError,
+            Self::DeadMailDigest { .. } => EmailKind::DeadMailDigest,
             Self::Test { .. } => EmailKind::Test,
             Self::Composed { kind, .. } => EmailKind::parse(kind).unwrap_or(EmailKind::Test),
         }
     }
+}
+
+/// One dead entry as a digest lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadMailLine {
+    /// The outbox id, for `microblog outbox retry <id>`.
+    pub id: i64,
+    pub kind: String,
+    /// Masked recipients (`s***@example.com`).
+    pub recipients: Vec<String>,
+    pub last_error: String,
 }
 
 /// Timestamps as whole Unix seconds, the precision every notice shows.

@@ -8,6 +8,7 @@ mod clock;
 mod composer;
 mod mailer;
 mod outbox;
+mod outbox_admin;
 mod password_hasher;
 mod posts;
 mod sessions;
@@ -19,6 +20,10 @@ pub use clock::{Clock, SystemClock};
 pub use composer::{ComposeError, EmailComposer};
 pub use mailer::{MailError, Mailer};
 pub use outbox::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
+pub use outbox_admin::{
+    DeadLetters, DeadMail, DigestBuilder, DigestQueued, OutboxAdmin, OutboxRow, OutboxState,
+    OutboxSummary, RetryOutcome, UnknownOutboxState,
+};
 pub use password_hasher::{HashError, PasswordHasher};
 pub use posts::PostRepository;
 pub use sessions::SessionStore;

@@ -161,6 +161,19 @@ impl MailPreparer {
                 };
                 (to.clone(), intent)
             }
+            MailRequest::DeadMailDigest {
+                to,
+                total,
+                mails,
+                made_at,
+            } => {
+                let intent = EmailIntent::DeadMailDigest {
+                    total: *total,
+                    mails: mails.clone(),
+                    made_at: *made_at,
+                };
+                (to.clone(), intent)
+            }
             MailRequest::Test { to, sent_at } => {
                 (to.clone(), EmailIntent::Test { sent_at: *sent_at })
             }
