@@ -12,12 +12,13 @@ use minijinja::{Environment, UndefinedBehavior};
 use std::path::{Path, PathBuf};
 
 /// Every kind of email, each needing its three templates.
-pub const EMAIL_KINDS: [EmailKind; 6] = [
+pub const EMAIL_KINDS: [EmailKind; 7] = [
     EmailKind::ResetPassword,
     EmailKind::ConfirmEmail,
     EmailKind::PasswordChanged,
     EmailKind::SignInLocked,
     EmailKind::ServerError,
+    EmailKind::DeadMailDigest,
     EmailKind::Test,
 ];
 

@@ -95,14 +95,37 @@ fn line(mail: &DeadMail) -> DeadMailLine {
         id: mail.id.0,
         kind: mail.kind.clone(),
         recipients: mail.recipients.iter().map(|to| mask(to)).collect(),
-        last_error: mail
-            .last_error
-            .as_deref()
-            .unwrap_or("(no error recorded)")
+        last_error: mask_addresses(mail.last_error.as_deref().unwrap_or("(no error recorded)"))
             .chars()
             .take(ERROR_CHARS)
             .collect(),
     }
+}
+
+/// Every address-like word of `text` (a relay's `550 <susan@example.com>: no such user`)
+/// masked as [`mask`] does, so the error does not give back what the recipient column hid.
+fn mask_addresses(text: &str) -> String {
+    let separator = |c: char| c.is_whitespace() || "<>\"'(),;[]".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.contains('@') {
+            out.push_str(&mask(word));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if separator(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// `susan@example.com` → `s***@example.com`: the domain tells an operator which relay or
@@ -119,7 +142,7 @@ pub fn mask(address: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::mask;
+    use super::{mask, mask_addresses};
 
     #[test]
     fn masking_keeps_the_first_letter_and_the_domain() {
@@ -128,5 +151,18 @@ mod tests {
         assert_eq!(mask("@x.org"), "***");
         assert_eq!(mask("nobody"), "***");
         assert_eq!(mask(""), "***");
+    }
+
+    #[test]
+    fn addresses_in_a_relay_reply_are_masked_too() {
+        assert_eq!(
+            mask_addresses("550 5.1.1 <susan@example.com>: no such user"),
+            "550 5.1.1 <s***@example.com>: no such user"
+        );
+        assert_eq!(
+            mask_addresses("RCPT TO:<a.b@x.org> and bob@y.net, 2 of 2"),
+            "RCPT TO:<a***@x.org> and b***@y.net, 2 of 2"
+        );
+        assert_eq!(mask_addresses("421 try later"), "421 try later");
     }
 }

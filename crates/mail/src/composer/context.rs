@@ -7,6 +7,7 @@
 //! | `password_changed` | `username`, `changed_at` |
 //! | `sign_in_locked` | `username`, `failed_attempts`, `locked_at`, `locked_until`, `link` (the reset request form, built here from the route table and the base URL), `href` (the link if it is http(s), else empty) |
 //! | `server_error` | `request_line`, `request_id`, `error_chain` (list), `occurred_at` |
+//! | `dead_mail_digest` | `total`, `mails` (list of `id`, `kind`, `recipients` (masked, joined), `last_error`), `more` (how many are not listed), `made_at` |
 //! | `test` | `sent_at` |
 //!
 //! Times are rendered in UTC as `2025-07-01 10:00:00 UTC`.
@@ -82,6 +83,29 @@ pub(super) fn values(intent: &EmailIntent, base_url: &str) -> Value {
             error_chain => error_chain,
             occurred_at => utc(*occurred_at),
         },
+        EmailIntent::DeadMailDigest {
+            total,
+            mails,
+            made_at,
+        } => {
+            let listed: Vec<Value> = mails
+                .iter()
+                .map(|mail| {
+                    context! {
+                        id => mail.id,
+                        kind => mail.kind.as_str(),
+                        recipients => mail.recipients.join(", "),
+                        last_error => mail.last_error.as_str(),
+                    }
+                })
+                .collect();
+            context! {
+                total => *total,
+                more => total.saturating_sub(listed.len() as u64),
+                mails => listed,
+                made_at => utc(*made_at),
+            }
+        }
         EmailIntent::Test { sent_at } => context! {
             sent_at => utc(*sent_at),
         },
@@ -136,6 +160,16 @@ pub(super) fn sample(kind: EmailKind) -> EmailIntent {
             request_id: "sample-request".into(),
             error_chain: vec!["storage failed".into(), "connection refused".into()],
             occurred_at: at,
+        },
+        EmailKind::DeadMailDigest => EmailIntent::DeadMailDigest {
+            total: 2,
+            mails: vec![microblog_domain::DeadMailLine {
+                id: 17,
+                kind: "reset_password".into(),
+                recipients: vec!["s***@example.com".into()],
+                last_error: "550 5.1.1 no such user".into(),
+            }],
+            made_at: at,
         },
         EmailKind::Test => EmailIntent::Test { sent_at: at },
     }

@@ -17,7 +17,7 @@ macro_rules! template {
 }
 
 /// Every built-in template.
-pub(super) const TEMPLATES: [(&str, &str); 18] = [
+pub(super) const TEMPLATES: [(&str, &str); 21] = [
     template!("reset_password", "subject.txt"),
     template!("reset_password", "body.txt"),
     template!("reset_password", "body.html"),
@@ -33,6 +33,9 @@ pub(super) const TEMPLATES: [(&str, &str); 18] = [
     template!("server_error", "subject.txt"),
     template!("server_error", "body.txt"),
     template!("server_error", "body.html"),
+    template!("dead_mail_digest", "subject.txt"),
+    template!("dead_mail_digest", "body.txt"),
+    template!("dead_mail_digest", "body.html"),
     template!("test", "subject.txt"),
     template!("test", "body.txt"),
     template!("test", "body.html"),

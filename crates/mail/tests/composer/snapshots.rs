@@ -147,6 +147,40 @@ fn server_error_email_matches_its_snapshot() {
 }
 
 #[test]
+fn dead_mail_digest_email_matches_its_snapshot() {
+    let line = |id, kind: &str, error: &str| microblog_domain::DeadMailLine {
+        id,
+        kind: kind.into(),
+        recipients: vec!["s***@example.com".into()],
+        last_error: error.into(),
+    };
+    let intent = EmailIntent::DeadMailDigest {
+        total: 3,
+        mails: vec![
+            line(
+                17,
+                "reset_password",
+                "550 5.1.1 <susan@example.com>: no such user",
+            ),
+            line(18, "password_changed", "too many attempts: 421 try later"),
+        ],
+        made_at: OffsetDateTime::now_utc(),
+    };
+    let email = compose(&composer(), &intent);
+    assert_eq!(email.subject, "Microblog Dead Mail (3)");
+    assert!(email.text_body.contains("microblog outbox retry <id>"));
+    assert!(
+        email.html_body.contains("&lt;susan@example.com&gt;"),
+        "the relay's reply is escaped in HTML"
+    );
+    assert!(
+        email.text_body.contains("... and 1 more."),
+        "the unlisted one is counted"
+    );
+    check("dead_mail_digest", &email, None);
+}
+
+#[test]
 fn test_email_matches_its_snapshot() {
     let intent = EmailIntent::Test {
         sent_at: OffsetDateTime::now_utc(),
