@@ -12,6 +12,7 @@ mod app {
     mod mail_outage;
     mod metrics;
     mod operations;
+    mod outbox_commands;
     mod outbox_leases;
     mod relays;
     mod reset_flow;

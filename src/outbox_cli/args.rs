@@ -1,7 +1,7 @@
 //! The arguments of `microblog outbox ...`, each value parsed (and refused with exit code 2
 //! by clap) before anything connects.
 
-use clap::{Args, Subcommand};
+use clap::{ArgGroup, Args, Subcommand};
 use microblog_domain::ports::{OutboxId, OutboxState};
 use std::time::Duration;
 
@@ -34,9 +34,10 @@ pub enum OutboxCommand {
     /// Requeue dead (or waiting) mail now. Attempts so far are kept (they fence the
     /// dispatchers' leases); ids that are sent, dropped, being sent or unknown are reported
     /// and make the exit code 2, the others are still requeued.
+    #[command(group(ArgGroup::new("which").required(true).args(["ids", "all_dead"])))]
     Retry {
         /// Outbox ids (as `outbox list` shows them).
-        #[arg(value_parser = parse_id, required_unless_present = "all_dead", conflicts_with = "all_dead")]
+        #[arg(value_parser = parse_id)]
         ids: Vec<OutboxId>,
         /// Requeue every dead mail.
         #[arg(long)]
@@ -45,9 +46,10 @@ pub enum OutboxCommand {
         output: Output,
     },
     /// Delete sent mail older than a duration, or every dead mail; prints the count.
+    #[command(group(ArgGroup::new("what").required(true).args(["sent_older_than", "dead"])))]
     Purge {
         /// e.g. `7d`, `12h`, `30m`: sent entries delivered longer ago than this.
-        #[arg(long, value_parser = parse_duration, required_unless_present = "dead", conflicts_with = "dead")]
+        #[arg(long, value_parser = parse_duration)]
         sent_older_than: Option<Duration>,
         /// Every dead entry (they are never deleted otherwise).
         #[arg(long)]
