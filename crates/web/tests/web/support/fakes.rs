@@ -37,6 +37,9 @@ impl EmailComposer for TextComposer {
                 "Microblog Failure".into(),
                 format!("{request_line}\n{request_id}\n{}", error_chain.join("\n")),
             ),
+            EmailIntent::DeadMailDigest { total, .. } => {
+                (format!("Microblog Dead Mail ({total})"), String::new())
+            }
             EmailIntent::Test { .. } => ("test".into(), String::new()),
         };
         Ok(Email {
