@@ -7,12 +7,12 @@ use microblog_crypto::Argon2Hasher;
 use microblog_domain::ports::{
     Clock, EmailComposer, Mailer, Outbox, SessionStore, SystemClock, UserRepository,
 };
-use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, DispatcherConfig, EmailConfirmation, ForgotPassword,
+    Alerts, Blog, ChangeEmail, ChangePassword, DispatcherConfig, EmailConfirmation, ForgotPassword,
     MailDispatcher, MailPreparer, MailQueue, ManageSessions, OutboxRetention, OutboxSignal,
     PasswordReset, Profile, RebuildTimelines, Registration, ResetPolicy, Sessions, SignIn,
 };
+use microblog_domain::services::{Lockout, Reauthentication};
 use microblog_domain::values::SecretKey;
 use microblog_domain::{ConfirmTokens, ResetTokens};
 use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpMailer};
@@ -129,6 +129,7 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
         Arc::clone(&clock),
         config.login_lockout,
     );
+    let reauthentication = Reauthentication::new(hasher.clone(), lockout.clone(), mail.clone());
     let services = microblog_web::Services {
         registration: Registration::new(users.clone(), hasher.clone(), Arc::clone(&clock)),
         sign_in: SignIn::new(
@@ -142,11 +143,16 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
         manage_sessions: ManageSessions::new(session_store, Arc::clone(&clock)),
         change_password: ChangePassword::new(
             users.clone(),
-            hasher.clone(),
             Arc::clone(&clock),
-            lockout,
+            reauthentication.clone(),
             mail.clone(),
             sessions.clone(),
+        ),
+        change_email: ChangeEmail::new(
+            users.clone(),
+            Arc::clone(&clock),
+            reauthentication,
+            mail.clone(),
         ),
         email_confirmation: EmailConfirmation::new(
             users.clone(),

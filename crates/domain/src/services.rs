@@ -5,6 +5,7 @@
 
 mod alerts;
 mod blog;
+mod change_email;
 mod change_password;
 mod dispatcher;
 mod email_confirmation;
@@ -17,6 +18,7 @@ mod manage_sessions;
 mod outbox_retention;
 mod password_reset;
 mod profile;
+mod reauthentication;
 mod rebuild_timelines;
 mod registration;
 mod sessions;
@@ -24,9 +26,10 @@ mod sign_in;
 
 pub use alerts::{Alerts, ServerErrorReport};
 pub use blog::{Blog, FollowError, ProfilePage};
+pub use change_email::{ChangeEmail, ChangeEmailCommand, ChangeEmailError};
 pub use change_password::{ChangePassword, ChangePasswordCommand, ChangePasswordError};
 pub use dispatcher::{DispatchReport, DispatcherConfig, MailDispatcher, OutboxSignal, backoff};
-pub use email_confirmation::{ConfirmEmailError, EmailConfirmation, Resend};
+pub use email_confirmation::{ConfirmEmailError, Confirmed, EmailConfirmation, Resend};
 pub use error::{Busy, UnexpectedError};
 pub use forgot_password::{ForgotPassword, RequestResetError};
 pub use lockout::Lockout;
@@ -36,6 +39,7 @@ pub use manage_sessions::{ManageSessions, RevokeSessionError};
 pub use outbox_retention::OutboxRetention;
 pub use password_reset::{PasswordReset, ResetPasswordCommand, ResetPasswordError};
 pub use profile::{Profile, UpdateProfileCommand, UpdateProfileError};
+pub use reauthentication::Reauthentication;
 pub use rebuild_timelines::{RebuildProgress, RebuildTimelines};
 pub use registration::{RegisterCommand, RegisterError, Registration};
 pub use sessions::{OpenedSession, SessionRules, Sessions, SignedIn};

@@ -194,6 +194,10 @@ fn recipients(request: &MailRequest) -> Vec<String> {
         | MailRequest::SignInLocked { to, .. } => {
             vec![to.address.clone()]
         }
+        MailRequest::ConfirmEmailChange { address, .. } => vec![address.clone()],
+        MailRequest::EmailChanged {
+            previous_address, ..
+        } => vec![previous_address.clone()],
         MailRequest::ServerError { to, .. }
         | MailRequest::Test { to, .. }
         | MailRequest::Composed { to, .. } => to.clone(),
