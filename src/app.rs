@@ -7,13 +7,13 @@ use microblog_crypto::Argon2Hasher;
 use microblog_domain::ports::{
     Clock, EmailComposer, Mailer, Outbox, SessionStore, SystemClock, UserRepository,
 };
-use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, DeadMailDigest, DispatcherConfig, EmailConfirmation,
+    Alerts, Blog, ChangeEmail, ChangePassword, DeadMailDigest, DispatcherConfig, EmailConfirmation,
     ForgotPassword, MailDispatcher, MailPreparer, MailQueue, ManageSessions, OutboxRetention,
     OutboxSignal, PasswordReset, Profile, RebuildTimelines, Registration, ResetPolicy, Sessions,
     SignIn,
 };
+use microblog_domain::services::{Lockout, Reauthentication};
 use microblog_domain::values::SecretKey;
 use microblog_domain::{ConfirmTokens, ResetTokens};
 use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpMailer};
@@ -137,6 +137,7 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
         Arc::clone(&clock),
         config.login_lockout,
     );
+    let reauthentication = Reauthentication::new(hasher.clone(), lockout.clone(), mail.clone());
     let services = microblog_web::Services {
         registration: Registration::new(users.clone(), hasher.clone(), Arc::clone(&clock)),
         sign_in: SignIn::new(
@@ -150,11 +151,16 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
         manage_sessions: ManageSessions::new(session_store, Arc::clone(&clock)),
         change_password: ChangePassword::new(
             users.clone(),
-            hasher.clone(),
             Arc::clone(&clock),
-            lockout,
+            reauthentication.clone(),
             mail.clone(),
             sessions.clone(),
+        ),
+        change_email: ChangeEmail::new(
+            users.clone(),
+            Arc::clone(&clock),
+            reauthentication,
+            mail.clone(),
         ),
         email_confirmation: EmailConfirmation::new(
             users.clone(),

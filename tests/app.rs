@@ -3,6 +3,7 @@
 
 mod app {
     mod blog;
+    mod change_email;
     mod cluster;
     mod confirmation;
     mod harness;

@@ -33,6 +33,7 @@ mod m20261203_100000_outbox_stores_requests;
 mod m20261203_110000_email_confirmation;
 mod m20261203_200000_create_timeline_entry;
 mod m20261203_300000_dead_mail_digest;
+mod m20261204_000001_pending_email_change;
 
 /// Applies and rolls back Microblog's migrations, in order.
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_110000_email_confirmation::Migration),
             Box::new(m20261203_200000_create_timeline_entry::Migration),
             Box::new(m20261203_300000_dead_mail_digest::Migration),
+            Box::new(m20261204_000001_pending_email_change::Migration),
         ]
     }
 }
@@ -73,6 +75,8 @@ pub(crate) enum User {
     UsernameSkeleton,
     EmailConfirmedAt,
     ConfirmationSentAt,
+    PendingEmail,
+    PendingEmailRequestedAt,
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub use posts::PostRepository;
 pub use sessions::SessionStore;
 pub use sign_in_attempts::{Admission, FailureOutcome, LockoutRule, SignInAttempts};
 pub use timelines::{FeedLimits, RebuildBatch, TimelineStore};
-pub use users::{CreateUserError, UpdateProfileError, UserRepository};
+pub use users::{CreateUserError, EmailChangeOutcome, UpdateProfileError, UserRepository};
 
 #[cfg(feature = "mocks")]
 pub use sessions::MockSessionStore;

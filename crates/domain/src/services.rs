@@ -5,6 +5,7 @@
 
 mod alerts;
 mod blog;
+mod change_email;
 mod change_password;
 mod dead_mail_digest;
 mod dispatcher;
@@ -19,6 +20,7 @@ mod outbox_operations;
 mod outbox_retention;
 mod password_reset;
 mod profile;
+mod reauthentication;
 mod rebuild_timelines;
 mod registration;
 mod sessions;
@@ -26,10 +28,11 @@ mod sign_in;
 
 pub use alerts::{Alerts, ServerErrorReport};
 pub use blog::{Blog, FollowError, ProfilePage};
+pub use change_email::{ChangeEmail, ChangeEmailCommand, ChangeEmailError};
 pub use change_password::{ChangePassword, ChangePasswordCommand, ChangePasswordError};
 pub use dead_mail_digest::{DIGEST_QUIET, DeadMailDigest, mask};
 pub use dispatcher::{DispatchReport, DispatcherConfig, MailDispatcher, OutboxSignal, backoff};
-pub use email_confirmation::{ConfirmEmailError, EmailConfirmation, Resend};
+pub use email_confirmation::{ConfirmEmailError, Confirmed, EmailConfirmation, Resend};
 pub use error::{Busy, UnexpectedError};
 pub use forgot_password::{ForgotPassword, RequestResetError};
 pub use lockout::Lockout;
@@ -40,6 +43,7 @@ pub use outbox_operations::{OutboxOperations, OutboxStatus};
 pub use outbox_retention::OutboxRetention;
 pub use password_reset::{PasswordReset, ResetPasswordCommand, ResetPasswordError};
 pub use profile::{Profile, UpdateProfileCommand, UpdateProfileError};
+pub use reauthentication::Reauthentication;
 pub use rebuild_timelines::{RebuildProgress, RebuildTimelines};
 pub use registration::{RegisterCommand, RegisterError, Registration};
 pub use sessions::{OpenedSession, SessionRules, Sessions, SignedIn};

@@ -48,6 +48,10 @@ const PAGES: &[(&str, &str)] = &[
         "change_password.html",
         include_str!("../../../templates/change_password.html"),
     ),
+    (
+        "change_email.html",
+        include_str!("../../../templates/change_email.html"),
+    ),
     ("404.html", include_str!("../../../templates/404.html")),
     ("500.html", include_str!("../../../templates/500.html")),
     ("error.html", include_str!("../../../templates/error.html")),

@@ -167,7 +167,7 @@ pub(crate) fn gravatar(email: &EmailAddress, size: u32) -> String {
     url
 }
 
-fn full_time(at: OffsetDateTime) -> String {
+pub(crate) fn full_time(at: OffsetDateTime) -> String {
     let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     at.to_offset(time::UtcOffset::UTC)
         .format(format)

@@ -100,6 +100,49 @@ fn confirm_email_email_matches_its_snapshot() {
 }
 
 #[test]
+fn confirm_email_change_email_matches_its_snapshot() {
+    let token = fresh_token();
+    let intent = EmailIntent::ConfirmEmailChange {
+        username: "susan".into(),
+        token: microblog_domain::ConfirmToken::from_link(token.clone()),
+        valid_for_hours: 48,
+    };
+    let email = compose(&super::composer_at("http://localhost:5000"), &intent);
+    let link = format!("http://localhost:5000/confirm_email/{token}");
+    assert!(
+        email.text_body.contains(&link),
+        "the link is in the text part"
+    );
+    assert!(email.html_body.contains(&link), "and in the HTML part");
+    assert_eq!(email.subject, "[Microblog] Confirm Your New Email Address");
+    check("confirm_email_change", &email, Some(&token));
+}
+
+#[test]
+fn email_changed_email_matches_its_snapshot() {
+    let intent = EmailIntent::EmailChanged {
+        username: "susan".into(),
+        new_address_masked: "s•••@e•••.org".into(),
+        changed_at: OffsetDateTime::now_utc(),
+    };
+    let email = compose(&composer(), &intent);
+    assert!(email.text_body.contains("s•••@e•••.org"));
+    assert!(!email.text_body.contains("http"), "no link in the notice");
+    check("email_changed", &email, None);
+}
+
+#[test]
+fn email_in_use_email_matches_its_snapshot() {
+    let intent = EmailIntent::EmailInUse {
+        username: "bob".into(),
+        requested_at: OffsetDateTime::now_utc(),
+    };
+    let email = compose(&composer(), &intent);
+    assert!(!email.text_body.contains("http"), "no link in the warning");
+    check("email_in_use", &email, None);
+}
+
+#[test]
 fn password_changed_email_matches_its_snapshot() {
     let intent = EmailIntent::PasswordChanged {
         username: "susan".into(),

@@ -4,6 +4,7 @@
 mod auth;
 mod blog;
 mod busy;
+mod change_email;
 mod confirm;
 mod csrf;
 mod guards;
