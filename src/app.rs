@@ -7,12 +7,13 @@ use microblog_crypto::Argon2Hasher;
 use microblog_domain::ports::{
     Clock, EmailComposer, Mailer, Outbox, SessionStore, SystemClock, UserRepository,
 };
-use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, DispatcherConfig, EmailConfirmation, ForgotPassword,
-    MailDispatcher, MailPreparer, MailQueue, ManageSessions, OutboxRetention, OutboxSignal,
-    PasswordReset, Profile, RebuildTimelines, Registration, ResetPolicy, Sessions, SignIn,
+    Alerts, Blog, ChangeEmail, ChangePassword, DeadMailDigest, DispatcherConfig, EmailConfirmation,
+    ForgotPassword, MailDispatcher, MailPreparer, MailQueue, ManageSessions, OutboxRetention,
+    OutboxSignal, PasswordReset, Profile, RebuildTimelines, Registration, ResetPolicy, Sessions,
+    SignIn,
 };
+use microblog_domain::services::{Lockout, Reauthentication};
 use microblog_domain::values::SecretKey;
 use microblog_domain::{ConfirmTokens, ResetTokens};
 use microblog_mail::{ConsoleMailer, MinijinjaComposer, SmtpMailer};
@@ -23,6 +24,9 @@ use tokio_util::sync::CancellationToken;
 
 /// How often finished outbox entries older than `OUTBOX_RETENTION` are looked for.
 const PURGE_INTERVAL: Duration = Duration::from_secs(600);
+/// How often each process looks for dead mail to report (a read when there is none; the
+/// database allows one digest per hour across all instances).
+const DIGEST_INTERVAL: Duration = Duration::from_secs(10);
 /// Expired login sessions are deleted this often.
 const SESSION_PURGE_INTERVAL: Duration = Duration::from_secs(600);
 
@@ -31,21 +35,25 @@ struct Core {
     services: microblog_web::Services,
     dispatcher: MailDispatcher,
     retention: OutboxRetention,
+    digest: DeadMailDigest,
     mailer_description: String,
 }
 
 impl Core {
-    /// Starts the dispatcher and the outbox purge; they run until `shutdown`.
+    /// Starts the dispatcher, the outbox purge and the dead-mail digest; they run until
+    /// `shutdown`.
     fn start_mail_work(&self, shutdown: &CancellationToken) -> tokio::task::JoinHandle<()> {
         let dispatcher = tokio::spawn(self.dispatcher.clone().run(shutdown.clone()));
         let retention = tokio::spawn(self.retention.clone().run(shutdown.clone()));
+        let digest = tokio::spawn(self.digest.clone().run(DIGEST_INTERVAL, shutdown.clone()));
         tokio::spawn(async move {
-            let _ = tokio::join!(dispatcher, retention);
+            let _ = tokio::join!(dispatcher, retention, digest);
         })
     }
 }
 
-async fn connect(config: &Config) -> anyhow::Result<Database> {
+/// Opens the database and applies pending migrations.
+pub(crate) async fn connect(config: &Config) -> anyhow::Result<Database> {
     let pool = PoolConfig {
         max_connections: config.database_max_connections,
         ..PoolConfig::default()
@@ -129,6 +137,7 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
         Arc::clone(&clock),
         config.login_lockout,
     );
+    let reauthentication = Reauthentication::new(hasher.clone(), lockout.clone(), mail.clone());
     let services = microblog_web::Services {
         registration: Registration::new(users.clone(), hasher.clone(), Arc::clone(&clock)),
         sign_in: SignIn::new(
@@ -142,11 +151,16 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
         manage_sessions: ManageSessions::new(session_store, Arc::clone(&clock)),
         change_password: ChangePassword::new(
             users.clone(),
-            hasher.clone(),
             Arc::clone(&clock),
-            lockout,
+            reauthentication.clone(),
             mail.clone(),
             sessions.clone(),
+        ),
+        change_email: ChangeEmail::new(
+            users.clone(),
+            Arc::clone(&clock),
+            reauthentication,
+            mail.clone(),
         ),
         email_confirmation: EmailConfirmation::new(
             users.clone(),
@@ -185,11 +199,18 @@ fn core(config: &Config, database: &Database, secret: &SecretKey) -> anyhow::Res
         config.outbox_retention,
         PURGE_INTERVAL,
     );
+    let digest = DeadMailDigest::new(
+        Arc::new(database.outbox()),
+        Arc::clone(&clock),
+        config.admins.clone(),
+        signal.clone(),
+    );
     let dispatcher = MailDispatcher::new(outbox, mailer, preparer, clock, dispatching, signal);
     Ok(Core {
         services,
         dispatcher,
         retention,
+        digest,
         mailer_description,
     })
 }

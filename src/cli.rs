@@ -1,5 +1,5 @@
 //! The command line: `microblog [serve] | migrate | dispatch | rebuild-timelines |
-//! send-test-email <address>`.
+//! send-test-email <address> | outbox ...`.
 
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -35,6 +35,8 @@ pub enum Command {
         /// Where to send it.
         address: String,
     },
+    /// Inspect and repair the mail queue: status, list, retry, purge.
+    Outbox(crate::outbox_cli::OutboxArgs),
 }
 
 /// Options of `serve`.

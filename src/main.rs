@@ -4,6 +4,7 @@ mod app;
 mod cli;
 mod config;
 mod metrics;
+mod outbox_cli;
 mod session_purge;
 mod telemetry;
 
@@ -41,6 +42,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Command::Outbox(args) = command {
+        // Standard output is the command's answer: the log goes to standard error.
+        telemetry::init_to_stderr(config.log_json);
+        return outbox_cli::run(config, args).await;
+    }
     telemetry::init(config.log_json);
     let outcome = match command {
         Command::Serve(args) => app::serve(config, args).await,
@@ -48,6 +54,7 @@ async fn main() -> ExitCode {
         Command::Dispatch => app::dispatch(config).await,
         Command::RebuildTimelines { batch } => app::rebuild_timelines(config, batch).await,
         Command::SendTestEmail { address } => app::send_test_email(config, &address).await,
+        Command::Outbox(_) => unreachable!("handled above"),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

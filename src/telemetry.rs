@@ -4,13 +4,29 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber. SQL statement logging is quiet unless asked for.
 pub fn init(json: bool) {
+    install(json, false);
+}
+
+/// [`init`], logging to standard error: for commands whose standard output is their answer.
+pub fn init_to_stderr(json: bool) {
+    install(json, true);
+}
+
+fn install(json: bool, to_stderr: bool) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .with_ansi(ansi);
+        .with_ansi(ansi && !to_stderr)
+        .with_writer(move || -> Box<dyn std::io::Write> {
+            if to_stderr {
+                Box::new(std::io::stderr())
+            } else {
+                Box::new(std::io::stdout())
+            }
+        });
     if json {
         builder
             .json()

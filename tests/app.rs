@@ -3,6 +3,7 @@
 
 mod app {
     mod blog;
+    mod change_email;
     mod cluster;
     mod confirmation;
     mod harness;
@@ -12,6 +13,7 @@ mod app {
     mod mail_outage;
     mod metrics;
     mod operations;
+    mod outbox_commands;
     mod outbox_leases;
     mod relays;
     mod reset_flow;

@@ -16,6 +16,8 @@
 //!   (`["a@example.com","b@example.com"]`): unambiguous whatever an address contains (for
 //!   a notice to a user, the address they had when it was asked for). `mail_outbox.payload` is the JSON of the
 //!   domain's `MailRequest` (never a token or a rendered reset link).
+//! - `mail_outbox.reported_at` marks dead entries listed in a digest to `ADMINS`; the one
+//!   row of `outbox_digest` holds when the last digest was queued (one per hour at most).
 //! - `sessions.secret_hash` is SHA-256 of the login cookie's secret, never the secret.
 
 pub use sea_orm_migration::prelude::*;
@@ -30,6 +32,8 @@ mod m20261203_000001_create_sessions;
 mod m20261203_100000_outbox_stores_requests;
 mod m20261203_110000_email_confirmation;
 mod m20261203_200000_create_timeline_entry;
+mod m20261203_300000_dead_mail_digest;
+mod m20261204_000001_pending_email_change;
 
 /// Applies and rolls back Microblog's migrations, in order.
 pub struct Migrator;
@@ -48,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_100000_outbox_stores_requests::Migration),
             Box::new(m20261203_110000_email_confirmation::Migration),
             Box::new(m20261203_200000_create_timeline_entry::Migration),
+            Box::new(m20261203_300000_dead_mail_digest::Migration),
+            Box::new(m20261204_000001_pending_email_change::Migration),
         ]
     }
 }
@@ -69,6 +75,8 @@ pub(crate) enum User {
     UsernameSkeleton,
     EmailConfirmedAt,
     ConfirmationSentAt,
+    PendingEmail,
+    PendingEmailRequestedAt,
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use super::harness::{Backend, PASSWORD, TestApp, link_path, location};
 const BANNER: &str = "Please confirm your email address";
 
 /// The `/confirm_email/...` link in `text`.
-fn confirmation_link(text: &str) -> String {
+pub(super) fn confirmation_link(text: &str) -> String {
     let start = text.find("/confirm_email/").expect("a confirmation link");
     let word_start = text[..start]
         .rfind(char::is_whitespace)

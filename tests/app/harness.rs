@@ -7,7 +7,7 @@ pub use forms::{Page, form_fields};
 use microblog_store::testing::TestDatabase;
 use microblog_testkit::server_process::{Ready, ServerProcess};
 use microblog_testkit::smtp_sink::{ReceivedMessage, SmtpSink};
-pub use process::Server;
+pub use process::{Server, run};
 use reqwest::{Client, Response, StatusCode};
 use std::time::Duration;
 
@@ -102,6 +102,12 @@ impl TestApp {
             .start()
             .await
             .unwrap_or_else(|error| panic!("{args:?} does not start: {error}"))
+    }
+
+    /// Runs `microblog <args>` to completion with this app's environment (same database,
+    /// same settings), e.g. `outbox status --json`.
+    pub async fn run(&self, args: &[&str]) -> std::process::Output {
+        process::run(&self.env, args).await
     }
 
     /// Everything the server has logged so far.

@@ -1,4 +1,5 @@
-//! Project tasks: `cargo xtask ci | mailbox [--port 8025] | bench | cluster | e2e | fuzz | soak`.
+//! Project tasks: `cargo xtask ci | mailbox [--port 8025] | bench | cluster | e2e | fuzz | soak |
+//! preview-emails`.
 
 mod bench;
 mod ci;
@@ -6,6 +7,7 @@ mod cluster;
 mod e2e;
 mod fuzz;
 mod mailbox;
+mod preview_emails;
 mod soak;
 
 use std::path::PathBuf;
@@ -30,7 +32,9 @@ tasks:
                         screenshots in target/e2e/
   fuzz [--seconds N] [--seed N]
                         every domain fuzz target for N seconds (default 60), executions
-                        counted; --seed repeats a run (default: a fresh seed)";
+                        counted; --seed repeats a run (default: a fresh seed)
+  preview-emails        every kind of email rendered with sample values, HTML and text side
+                        by side, in target/email-previews/index.html";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Some("e2e") => e2e::run(),
         Some("cluster") => cluster::run(),
         Some("soak") => soak::Options::parse(&args[1..]).and_then(|options| soak::run(&options)),
+        Some("preview-emails") => preview_emails::run(&workspace_root()),
         Some("fuzz") => fuzz::Options::parse(&args[1..]).and_then(|options| fuzz::run(&options)),
         _ => {
             eprintln!("{USAGE}");

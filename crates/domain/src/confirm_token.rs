@@ -1,7 +1,7 @@
 //! `ConfirmTokens`: issues and verifies the address-confirmation JWT (HS256, jwt-simple).
 //!
 //! Claims: `confirm_email` (the user id), `addr` (the normalized address being confirmed),
-//! `iat`, `exp` (`CONFIRM_TOKEN_TTL`) and the audience `microblog:confirm_email`, so neither a
+//! for an address change `chg` (when it was asked for, in microseconds), `iat`, `exp` (`CONFIRM_TOKEN_TTL`) and the audience `microblog:confirm_email`, so neither a
 //! reset token nor any other JWT signed with the same secret is ever accepted as one, and the
 //! signing key is derived for this purpose alone. A link confirms one address of one account:
 //! once that address is confirmed (or the account's address is another), it is dead.
@@ -44,6 +44,17 @@ pub struct ConfirmClaims {
     pub user_id: UserId,
     /// The normalized address the link confirms.
     pub address: String,
+    pub purpose: ConfirmPurpose,
+}
+
+/// Which confirmation a link is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfirmPurpose {
+    /// The account's own address, as given at registration.
+    Registration,
+    /// A new address asked for at `/change_email` at this time (to the microsecond): only
+    /// the pending change with exactly this time can be confirmed by the link.
+    Change { requested_at: OffsetDateTime },
 }
 
 /// Why a token is refused.
@@ -59,6 +70,9 @@ pub enum ConfirmTokenError {
 struct ConfirmCustomClaims {
     confirm_email: i64,
     addr: String,
+    /// Present only on address-change links: the change's request time, Unix microseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    chg: Option<i64>,
 }
 
 /// Issues and verifies confirmation tokens with a key derived from the application secret.
@@ -82,13 +96,23 @@ impl ConfirmTokens {
         self.ttl
     }
 
-    /// A token confirming `address` (normalized) for `user_id`, issued at `now`.
-    pub fn issue(&self, user_id: UserId, address: &str, now: OffsetDateTime) -> ConfirmToken {
+    /// A token confirming `address` (normalized) for `user_id` and `purpose`, issued at `now`.
+    pub fn issue(
+        &self,
+        user_id: UserId,
+        address: &str,
+        purpose: ConfirmPurpose,
+        now: OffsetDateTime,
+    ) -> ConfirmToken {
         let issued = unix(now);
         let ttl = Duration::from_secs(self.ttl.as_secs());
         let custom = ConfirmCustomClaims {
             confirm_email: user_id.0,
             addr: address.to_owned(),
+            chg: match purpose {
+                ConfirmPurpose::Registration => None,
+                ConfirmPurpose::Change { requested_at } => Some(micros(requested_at)),
+            },
         };
         let mut claims = Claims::with_custom_claims(custom, ttl).with_audience(AUDIENCE);
         claims.issued_at = Some(issued);
@@ -131,11 +155,26 @@ impl ConfirmTokens {
         if now_unix >= expires_at {
             return Err(ConfirmTokenError::Expired);
         }
+        let purpose = match claims.custom.chg {
+            None => ConfirmPurpose::Registration,
+            Some(requested_at) => ConfirmPurpose::Change {
+                requested_at: OffsetDateTime::from_unix_timestamp_nanos(
+                    i128::from(requested_at) * 1_000,
+                )
+                .map_err(|_| ConfirmTokenError::Invalid)?,
+            },
+        };
         Ok(ConfirmClaims {
             user_id: UserId(claims.custom.confirm_email),
             address: claims.custom.addr,
+            purpose,
         })
     }
+}
+
+/// `at` in whole microseconds since the epoch (the precision storage keeps).
+fn micros(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos().div_euclid(1_000)).unwrap_or(i64::MAX)
 }
 
 fn unix(at: OffsetDateTime) -> UnixTimeStamp {

@@ -12,10 +12,28 @@ pub enum EmailKind {
     PasswordChanged,
     SignInLocked,
     ServerError,
+    DeadMailDigest,
     Test,
+    ConfirmEmailChange,
+    EmailChanged,
+    EmailInUse,
 }
 
 impl EmailKind {
+    /// Every kind, in the order operators read them.
+    pub const ALL: [Self; 10] = [
+        Self::ResetPassword,
+        Self::ConfirmEmail,
+        Self::ConfirmEmailChange,
+        Self::EmailChanged,
+        Self::EmailInUse,
+        Self::PasswordChanged,
+        Self::SignInLocked,
+        Self::ServerError,
+        Self::DeadMailDigest,
+        Self::Test,
+    ];
+
     /// The stable name stored in the outbox and used as the template folder.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -24,22 +42,17 @@ impl EmailKind {
             Self::PasswordChanged => "password_changed",
             Self::SignInLocked => "sign_in_locked",
             Self::ServerError => "server_error",
+            Self::DeadMailDigest => "dead_mail_digest",
             Self::Test => "test",
+            Self::ConfirmEmailChange => "confirm_email_change",
+            Self::EmailChanged => "email_changed",
+            Self::EmailInUse => "email_in_use",
         }
     }
 
     /// The kind named by [`EmailKind::as_str`], if any.
     pub fn parse(name: &str) -> Option<Self> {
-        [
-            Self::ResetPassword,
-            Self::ConfirmEmail,
-            Self::PasswordChanged,
-            Self::SignInLocked,
-            Self::ServerError,
-            Self::Test,
-        ]
-        .into_iter()
-        .find(|kind| kind.as_str() == name)
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 }
 
@@ -59,6 +72,26 @@ pub enum EmailIntent {
         username: String,
         token: ConfirmToken,
         valid_for_hours: u64,
+    },
+    /// Asks the owner of a new address to confirm it for an account that wants to move to it
+    /// (`/change_email`), with a link the composer builds from the token.
+    ConfirmEmailChange {
+        username: String,
+        token: ConfirmToken,
+        valid_for_hours: u64,
+    },
+    /// Tells the account's previous address that the address was changed, showing the new
+    /// one only masked (`m•••@e•••.com`).
+    EmailChanged {
+        username: String,
+        new_address_masked: String,
+        changed_at: OffsetDateTime,
+    },
+    /// Tells the owner of an address that someone asked to add it to another account (which
+    /// never happens: the address stays theirs). Carries no link.
+    EmailInUse {
+        username: String,
+        requested_at: OffsetDateTime,
     },
     /// Sent after a successful reset; carries no link.
     PasswordChanged {
@@ -80,6 +113,12 @@ pub enum EmailIntent {
         error_chain: Vec<String>,
         occurred_at: OffsetDateTime,
     },
+    /// The hourly digest of newly dead mail, to the administrators.
+    DeadMailDigest {
+        total: u64,
+        mails: Vec<crate::mail_request::DeadMailLine>,
+        made_at: OffsetDateTime,
+    },
     /// `microblog send-test-email`.
     Test { sent_at: OffsetDateTime },
 }
@@ -93,7 +132,11 @@ impl EmailIntent {
             Self::PasswordChanged { .. } => EmailKind::PasswordChanged,
             Self::SignInLocked { .. } => EmailKind::SignInLocked,
             Self::ServerError { .. } => EmailKind::ServerError,
+            Self::DeadMailDigest { .. } => EmailKind::DeadMailDigest,
             Self::Test { .. } => EmailKind::Test,
+            Self::ConfirmEmailChange { .. } => EmailKind::ConfirmEmailChange,
+            Self::EmailChanged { .. } => EmailKind::EmailChanged,
+            Self::EmailInUse { .. } => EmailKind::EmailInUse,
         }
     }
 }
@@ -115,14 +158,7 @@ mod tests {
 
     #[test]
     fn kind_names_round_trip() {
-        for kind in [
-            EmailKind::ResetPassword,
-            EmailKind::ConfirmEmail,
-            EmailKind::PasswordChanged,
-            EmailKind::SignInLocked,
-            EmailKind::ServerError,
-            EmailKind::Test,
-        ] {
+        for kind in EmailKind::ALL {
             assert_eq!(EmailKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(EmailKind::parse("nope"), None);

@@ -34,7 +34,20 @@ pub struct User {
     /// Whether the owner followed the confirmation link mailed to `email`. Signing in and
     /// password reset work either way; unconfirmed users see a reminder.
     pub email_confirmed: bool,
+    /// A new address asked for at `/change_email` and not confirmed yet. Until its link is
+    /// followed, `email` stays the account's address for everything (sign-in recovery
+    /// included); a newer request replaces this one.
+    pub pending_email: Option<PendingEmail>,
     pub created_at: OffsetDateTime,
+}
+
+/// An address change waiting for its confirmation link to be followed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingEmail {
+    pub address: EmailAddress,
+    /// When it was asked for, to the microsecond: the link minted for it carries this time,
+    /// so a newer request (even for the same address) makes older links dead.
+    pub requested_at: OffsetDateTime,
 }
 
 /// What registration stores.

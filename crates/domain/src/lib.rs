@@ -15,13 +15,15 @@ pub mod services;
 pub mod session;
 pub mod values;
 
-pub use confirm_token::{ConfirmClaims, ConfirmToken, ConfirmTokenError, ConfirmTokens};
+pub use confirm_token::{
+    ConfirmClaims, ConfirmPurpose, ConfirmToken, ConfirmTokenError, ConfirmTokens,
+};
 pub use email::{Email, EmailIntent, EmailKind};
 pub use entities::{
-    FollowCounts, NewUser, Page, PagePosition, PageRequest, Post, PostId, TimelinePost, User,
-    UserId,
+    FollowCounts, NewUser, Page, PagePosition, PageRequest, PendingEmail, Post, PostId,
+    TimelinePost, User, UserId,
 };
-pub use mail_request::{Addressee, MailRequest};
+pub use mail_request::{Addressee, DeadMailLine, MailRequest};
 pub use reset_token::{ResetClaims, ResetToken, ResetTokenError, ResetTokens};
 pub use session::{
     Device, NoRandomness, SessionHandle, SessionSecret, SessionSecretHash, StoredSession,

@@ -40,6 +40,29 @@ pub enum MailRequest {
     /// The mail asking a user to confirm their address (sent at registration, and again on
     /// request); dropped if the address is confirmed or changed by the time of sending.
     ConfirmEmail { to: Addressee },
+    /// An address change asked for at `/change_email`. At send time: dropped if the
+    /// account is gone or this change is no longer the pending one (a newer request, or
+    /// confirmed already); if `address` belongs to another account by then, that account's
+    /// owner is told someone tried to add it (no link); otherwise the new address gets the
+    /// confirmation link, minted then.
+    ConfirmEmailChange {
+        user_id: UserId,
+        /// The new address, as entered.
+        address: String,
+        #[serde(with = "unix_micros")]
+        requested_at: OffsetDateTime,
+    },
+    /// After an address change: the notice to the *previous* address (which is, by design,
+    /// no longer the account's), showing the new one masked.
+    EmailChanged {
+        user_id: UserId,
+        /// The previous address, as entered: where the notice goes.
+        previous_address: String,
+        /// The new address, as entered (shown only masked).
+        new_address: String,
+        #[serde(with = "unix_seconds")]
+        changed_at: OffsetDateTime,
+    },
     /// The "your password was changed" notice.
     PasswordChanged {
         to: Addressee,
@@ -63,6 +86,16 @@ pub enum MailRequest {
         error_chain: Vec<String>,
         #[serde(with = "unix_seconds")]
         occurred_at: OffsetDateTime,
+    },
+    /// The hourly digest of newly dead mail to the administrators (no secret in it: the
+    /// recipients are masked, the errors are the relay's replies).
+    DeadMailDigest {
+        to: Vec<String>,
+        /// How many dead entries it reports; `mails` lists the first ones.
+        total: u64,
+        mails: Vec<DeadMailLine>,
+        #[serde(with = "unix_seconds")]
+        made_at: OffsetDateTime,
     },
     /// `microblog send-test-email`, or any operator's test message.
     Test {
@@ -91,6 +124,25 @@ impl MailRequest {
         }
     }
 
+    /// Who the request is for, as operators read it (for a notice, the address the user had
+    /// when it was asked for).
+    pub fn recipients(&self) -> Vec<String> {
+        match self {
+            Self::ResetPassword { address } => vec![address.clone()],
+            Self::ConfirmEmail { to }
+            | Self::PasswordChanged { to, .. }
+            | Self::SignInLocked { to, .. } => vec![to.address.clone()],
+            Self::ConfirmEmailChange { address, .. } => vec![address.clone()],
+            Self::EmailChanged {
+                previous_address, ..
+            } => vec![previous_address.clone()],
+            Self::ServerError { to, .. }
+            | Self::DeadMailDigest { to, .. }
+            | Self::Test { to, .. }
+            | Self::Composed { to, .. } => to.clone(),
+        }
+    }
+
     /// The kind of email this request becomes (an unknown legacy kind reads as `Test`, and
     /// is refused when rendered).
     pub fn kind(&self) -> EmailKind {
@@ -100,9 +152,43 @@ impl MailRequest {
             Self::PasswordChanged { .. } => EmailKind::PasswordChanged,
             Self::SignInLocked { .. } => EmailKind::SignInLocked,
             Self::ServerError { .. } => EmailKind::ServerError,
+            Self::DeadMailDigest { .. } => EmailKind::DeadMailDigest,
             Self::Test { .. } => EmailKind::Test,
+            Self::ConfirmEmailChange { .. } => EmailKind::ConfirmEmailChange,
+            Self::EmailChanged { .. } => EmailKind::EmailChanged,
             Self::Composed { kind, .. } => EmailKind::parse(kind).unwrap_or(EmailKind::Test),
         }
+    }
+}
+
+/// One dead entry as a digest lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadMailLine {
+    /// The outbox id, for `microblog outbox retry <id>`.
+    pub id: i64,
+    pub kind: String,
+    /// Masked recipients (`s***@example.com`).
+    pub recipients: Vec<String>,
+    pub last_error: String,
+}
+
+/// Timestamps as Unix microseconds, where the exact instant identifies something (a pending
+/// address change).
+mod unix_micros {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    pub fn serialize<S: Serializer>(at: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+        let micros = at.unix_timestamp_nanos().div_euclid(1_000);
+        serializer.serialize_i64(i64::try_from(micros).map_err(serde::ser::Error::custom)?)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<OffsetDateTime, D::Error> {
+        let micros = i64::deserialize(deserializer)?;
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
+            .map_err(serde::de::Error::custom)
     }
 }
 

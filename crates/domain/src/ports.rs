@@ -8,6 +8,7 @@ mod clock;
 mod composer;
 mod mailer;
 mod outbox;
+mod outbox_admin;
 mod password_hasher;
 mod posts;
 mod sessions;
@@ -19,12 +20,16 @@ pub use clock::{Clock, SystemClock};
 pub use composer::{ComposeError, EmailComposer};
 pub use mailer::{MailError, Mailer};
 pub use outbox::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
+pub use outbox_admin::{
+    DeadLetters, DeadMail, DigestBuilder, DigestQueued, OutboxAdmin, OutboxRow, OutboxState,
+    OutboxSummary, RetryOutcome, UnknownOutboxState,
+};
 pub use password_hasher::{HashError, PasswordHasher};
 pub use posts::PostRepository;
 pub use sessions::SessionStore;
 pub use sign_in_attempts::{Admission, FailureOutcome, LockoutRule, SignInAttempts};
 pub use timelines::{FeedLimits, RebuildBatch, TimelineStore};
-pub use users::{CreateUserError, UpdateProfileError, UserRepository};
+pub use users::{CreateUserError, EmailChangeOutcome, UpdateProfileError, UserRepository};
 
 #[cfg(feature = "mocks")]
 pub use sessions::MockSessionStore;

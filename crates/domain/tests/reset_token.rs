@@ -25,6 +25,7 @@ fn user(hash: &str) -> User {
         last_seen: at(0),
         session_epoch: 0,
         email_confirmed: false,
+        pending_email: None,
         created_at: at(0),
     }
 }

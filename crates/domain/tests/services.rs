@@ -5,6 +5,7 @@ mod services {
     mod alerts;
     mod blog;
     mod confirmation;
+    mod digest;
     mod dispatcher;
     mod lockout;
     mod preparer;

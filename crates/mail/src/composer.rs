@@ -12,14 +12,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use std::path::{Path, PathBuf};
 
 /// Every kind of email, each needing its three templates.
-pub const EMAIL_KINDS: [EmailKind; 6] = [
-    EmailKind::ResetPassword,
-    EmailKind::ConfirmEmail,
-    EmailKind::PasswordChanged,
-    EmailKind::SignInLocked,
-    EmailKind::ServerError,
-    EmailKind::Test,
-];
+pub const EMAIL_KINDS: [EmailKind; EmailKind::ALL.len()] = EmailKind::ALL;
 
 /// The three templates of each kind, in `templates/email/<kind>/`.
 pub const TEMPLATE_FILES: [&str; 3] = ["subject.txt", "body.txt", "body.html"];
@@ -175,6 +168,11 @@ impl EmailComposer for MinijinjaComposer {
             html_body,
         })
     }
+}
+
+/// An intent of `kind` with the sample values its templates are tried with.
+pub(crate) fn sample_intent(kind: EmailKind) -> EmailIntent {
+    context::sample(kind)
 }
 
 fn template_name(kind: EmailKind, file: &str) -> String {

@@ -48,9 +48,14 @@ pub const REVOKE_OTHER_SESSIONS: Route =
     Route::new("revoke_other_sessions", "/sessions/revoke_others");
 /// The signed-in user's password change form.
 pub const CHANGE_PASSWORD: Route = Route::new("change_password", "/change_password");
-/// Liveness probe.
+/// The signed-in user's address change form.
+pub const CHANGE_EMAIL: Route = Route::new("change_email", "/change_email");
+/// The emailed address-confirmation link (registration and address change); its token is
+/// a secret.
 pub const CONFIRM_EMAIL_TOKEN: Route<1> = Route::new("confirm_email", "/confirm_email/{token}");
+/// The banner's "send the confirmation email again" (POST).
 pub const RESEND_CONFIRMATION: Route = Route::new("resend_confirmation", "/resend_confirmation");
+/// Liveness probe.
 pub const HEALTHZ: Route = Route::new("healthz", "/healthz");
 /// Readiness probe.
 pub const READYZ: Route = Route::new("readyz", "/readyz");
@@ -78,6 +83,7 @@ pub const ALL: &[Rule] = &[
     REVOKE_SESSION.rule(),
     REVOKE_OTHER_SESSIONS.rule(),
     CHANGE_PASSWORD.rule(),
+    CHANGE_EMAIL.rule(),
     CONFIRM_EMAIL_TOKEN.rule(),
     RESEND_CONFIRMATION.rule(),
     HEALTHZ.rule(),
@@ -173,6 +179,7 @@ mod tests {
                 "/sessions/<handle>/revoke",
                 "/sessions/revoke_others",
                 "/change_password",
+                "/change_email",
                 "/confirm_email/<token>",
                 "/resend_confirmation",
                 "/healthz",

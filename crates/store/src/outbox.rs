@@ -12,7 +12,9 @@
 //! leases, so once another dispatcher has re-claimed an entry the old holder's writes match
 //! no row.
 
+mod admin;
 mod claim;
+mod digest;
 
 use crate::entities::mail_outbox::{self, DEAD, DROPPED, QUEUED, SENDING, SENT};
 use crate::timestamp::to_micros;
@@ -22,8 +24,8 @@ use microblog_domain::MailRequest;
 use microblog_domain::ports::{Lease, LeaseState, Outbox, OutboxEntry, OutboxError, OutboxId};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection,
-    DbErr, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
 };
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -61,25 +63,8 @@ impl Outbox for SeaOrmOutbox {
         request: &MailRequest,
         now: OffsetDateTime,
     ) -> Result<OutboxId, OutboxError> {
-        let recipients = serde_json::to_string(&recipients(request)).map_err(OutboxError::new)?;
-        let payload = serde_json::to_string(request).map_err(OutboxError::new)?;
         let _turn = self.writes.turn().await;
-        let now = to_micros(now);
-        let row = mail_outbox::ActiveModel {
-            id: NotSet,
-            kind: Set(request.kind().as_str().to_owned()),
-            recipient: Set(recipients),
-            payload: Set(payload),
-            status: Set(QUEUED.to_owned()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            locked_until: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            sent_at: Set(None),
-        };
-        let model = row.insert(&self.conn).await.map_err(OutboxError::new)?;
-        Ok(OutboxId(model.id))
+        insert(&self.conn, request, now).await
     }
 
     async fn claim_due(
@@ -185,19 +170,31 @@ impl Outbox for SeaOrmOutbox {
     }
 }
 
-/// Who a request is for, as operators read the `recipient` column.
-fn recipients(request: &MailRequest) -> Vec<String> {
-    match request {
-        MailRequest::ResetPassword { address } => vec![address.clone()],
-        MailRequest::ConfirmEmail { to }
-        | MailRequest::PasswordChanged { to, .. }
-        | MailRequest::SignInLocked { to, .. } => {
-            vec![to.address.clone()]
-        }
-        MailRequest::ServerError { to, .. }
-        | MailRequest::Test { to, .. }
-        | MailRequest::Composed { to, .. } => to.clone(),
-    }
+/// Inserts `request` as `queued`, due at `now`.
+async fn insert(
+    conn: &impl ConnectionTrait,
+    request: &MailRequest,
+    now: OffsetDateTime,
+) -> Result<OutboxId, OutboxError> {
+    let recipients = serde_json::to_string(&request.recipients()).map_err(OutboxError::new)?;
+    let payload = serde_json::to_string(request).map_err(OutboxError::new)?;
+    let now = to_micros(now);
+    let row = mail_outbox::ActiveModel {
+        id: NotSet,
+        kind: Set(request.kind().as_str().to_owned()),
+        recipient: Set(recipients),
+        payload: Set(payload),
+        status: Set(QUEUED.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        reported_at: Set(None),
+    };
+    let model = row.insert(conn).await.map_err(OutboxError::new)?;
+    Ok(OutboxId(model.id))
 }
 
 /// Applies `changes` to the entry only while `lease` holds it; says whether it did.

@@ -5,8 +5,12 @@ use crate::entities::user;
 use crate::timestamp::{duration_micros, from_micros, to_micros};
 use crate::write_gate::WriteGate;
 use async_trait::async_trait;
-use microblog_domain::ports::{CreateUserError, RepoError, UpdateProfileError, UserRepository};
-use microblog_domain::{AboutMe, EmailAddress, NewUser, PasswordHash, User, UserId, Username};
+use microblog_domain::ports::{
+    CreateUserError, EmailChangeOutcome, RepoError, UpdateProfileError, UserRepository,
+};
+use microblog_domain::{
+    AboutMe, EmailAddress, NewUser, PasswordHash, PendingEmail, User, UserId, Username,
+};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection,
@@ -87,6 +91,8 @@ impl UserRepository for SeaOrmUsers {
             last_reset_requested_at: Set(None),
             email_confirmed_at: Set(None),
             confirmation_sent_at: Set(None),
+            pending_email: Set(None),
+            pending_email_requested_at: Set(None),
             created_at: Set(created_at),
         };
         let model =
@@ -221,6 +227,89 @@ impl UserRepository for SeaOrmUsers {
         self.claim_slot(user::Column::ConfirmationSentAt, id, now, window)
             .await
     }
+
+    async fn request_email_change(
+        &self,
+        id: UserId,
+        address: &EmailAddress,
+        requested_at: OffsetDateTime,
+    ) -> Result<bool, RepoError> {
+        let _turn = self.writes.turn().await;
+        let result = user::Entity::update_many()
+            .col_expr(user::Column::PendingEmail, Expr::value(address.as_str()))
+            .col_expr(
+                user::Column::PendingEmailRequestedAt,
+                Expr::value(to_micros(requested_at)),
+            )
+            .filter(user::Column::Id.eq(id.0))
+            .exec(&self.conn)
+            .await
+            .map_err(RepoError::new)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// Reads the row, then one compare-and-set `UPDATE` keyed on the pending change's time
+    /// and the current address: of concurrent calls at most one matches. The unique index
+    /// on `email_normalized` refuses an address another account took meanwhile; the
+    /// pending change is then cleared with its own compare-and-set.
+    async fn apply_email_change(
+        &self,
+        id: UserId,
+        address: &str,
+        requested_at: OffsetDateTime,
+        at: OffsetDateTime,
+    ) -> Result<EmailChangeOutcome, RepoError> {
+        let Some(user) = self.by_id(id).await? else {
+            return Ok(EmailChangeOutcome::NotPending);
+        };
+        let requested_at = to_micros(requested_at);
+        let Some(pending) = user
+            .pending_email
+            .filter(|p| p.address.normalized() == address)
+            .filter(|p| to_micros(p.requested_at) == requested_at)
+        else {
+            return Ok(EmailChangeOutcome::NotPending);
+        };
+        let _turn = self.writes.turn().await;
+        let applied = user::Entity::update_many()
+            .col_expr(user::Column::Email, Expr::value(pending.address.as_str()))
+            .col_expr(
+                user::Column::EmailNormalized,
+                Expr::value(pending.address.normalized()),
+            )
+            .col_expr(user::Column::EmailConfirmedAt, Expr::value(to_micros(at)))
+            .col_expr(user::Column::PendingEmail, Expr::value(None::<String>))
+            .col_expr(
+                user::Column::PendingEmailRequestedAt,
+                Expr::value(None::<i64>),
+            )
+            .filter(user::Column::Id.eq(id.0))
+            .filter(user::Column::PendingEmailRequestedAt.eq(requested_at))
+            .filter(user::Column::EmailNormalized.eq(user.email.normalized()))
+            .exec(&self.conn)
+            .await;
+        match applied {
+            Ok(result) if result.rows_affected == 1 => Ok(EmailChangeOutcome::Applied {
+                previous: user.email,
+            }),
+            Ok(_) => Ok(EmailChangeOutcome::NotPending),
+            Err(err) if user_unique_violation(&err) == Some(UserUnique::EmailNormalized) => {
+                user::Entity::update_many()
+                    .col_expr(user::Column::PendingEmail, Expr::value(None::<String>))
+                    .col_expr(
+                        user::Column::PendingEmailRequestedAt,
+                        Expr::value(None::<i64>),
+                    )
+                    .filter(user::Column::Id.eq(id.0))
+                    .filter(user::Column::PendingEmailRequestedAt.eq(requested_at))
+                    .exec(&self.conn)
+                    .await
+                    .map_err(RepoError::new)?;
+                Ok(EmailChangeOutcome::AddressTaken)
+            }
+            Err(err) => Err(RepoError::new(err)),
+        }
+    }
 }
 
 /// A row as the domain's `User`, read under the rules it was written with (`from_stored`:
@@ -236,6 +325,13 @@ fn to_user(row: user::Model) -> Result<User, RepoError> {
         last_seen: from_micros(row.last_seen).map_err(RepoError::new)?,
         session_epoch: row.session_epoch,
         email_confirmed: row.email_confirmed_at.is_some(),
+        pending_email: match (row.pending_email, row.pending_email_requested_at) {
+            (Some(address), Some(requested_at)) => Some(PendingEmail {
+                address: EmailAddress::parse(&address).map_err(RepoError::new)?,
+                requested_at: from_micros(requested_at).map_err(RepoError::new)?,
+            }),
+            _ => None,
+        },
         created_at: from_micros(row.created_at).map_err(RepoError::new)?,
     })
 }

@@ -41,6 +41,7 @@ macro_rules! property {
 
 pub mod mailer;
 pub mod outbox;
+pub mod outbox_admin;
 pub mod password_hasher;
 pub mod post_repository;
 pub mod session_store;

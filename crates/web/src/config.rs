@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use microblog_domain::SecretKey;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, EmailConfirmation, ForgotPassword, ManageSessions, PasswordReset,
-    Profile, Registration, Sessions, SignIn,
+    Alerts, Blog, ChangeEmail, ChangePassword, EmailConfirmation, ForgotPassword, ManageSessions,
+    PasswordReset, Profile, Registration, Sessions, SignIn,
 };
 use std::sync::Arc;
 
@@ -22,6 +22,8 @@ pub struct Services {
     pub manage_sessions: ManageSessions,
     /// `/change_password`.
     pub change_password: ChangePassword,
+    /// `/change_email`.
+    pub change_email: ChangeEmail,
     /// `/confirm_email/<token>`, the first confirmation mail after `/register`, and the
     /// banner's `/resend_confirmation`.
     pub email_confirmation: EmailConfirmation,

@@ -6,7 +6,7 @@
 mod account;
 mod posted;
 
-pub(crate) use account::{ChangePasswordForm, LogoutButton, RevokeButton};
+pub(crate) use account::{ChangeEmailForm, ChangePasswordForm, LogoutButton, RevokeButton};
 pub(crate) use posted::{
     EditProfileForm, FollowButton, LoginForm, PostForm, RegisterForm, ResendConfirmationButton,
     ResetPasswordForm, ResetRequestForm,

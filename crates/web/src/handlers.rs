@@ -4,6 +4,7 @@ pub(crate) mod auth;
 pub(crate) mod avatar;
 pub(crate) mod blog;
 pub(crate) mod confirm;
+pub(crate) mod email;
 pub(crate) mod password;
 pub(crate) mod profile;
 pub(crate) mod reset;

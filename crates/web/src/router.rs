@@ -3,7 +3,9 @@
 
 use crate::config::WebConfig;
 use crate::error::panic_response;
-use crate::handlers::{auth, avatar, blog, confirm, password, profile, reset, sessions, system};
+use crate::handlers::{
+    auth, avatar, blog, confirm, email, password, profile, reset, sessions, system,
+};
 use crate::middleware::{
     error_pages, limit_form_posts, load_session, request_context, security_headers,
 };
@@ -50,6 +52,10 @@ pub(crate) fn build(state: AppState, config: &WebConfig) -> Router {
         .route(
             routes::CHANGE_PASSWORD.pattern(),
             get(password::change_password_form).post(password::change_password),
+        )
+        .route(
+            routes::CHANGE_EMAIL.pattern(),
+            get(email::change_email_form).post(email::change_email),
         )
         .route(
             routes::REGISTER.pattern(),

@@ -6,8 +6,8 @@ use crate::rate_limit::RateLimiter;
 use crate::session::{LoginCookie, SessionCodec};
 use crate::templates::Templates;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, EmailConfirmation, ForgotPassword, ManageSessions, PasswordReset,
-    Profile, Registration, Sessions, SignIn,
+    Alerts, Blog, ChangeEmail, ChangePassword, EmailConfirmation, ForgotPassword, ManageSessions,
+    PasswordReset, Profile, Registration, Sessions, SignIn,
 };
 use std::ops::Deref;
 use std::sync::Arc;
@@ -22,6 +22,7 @@ pub(crate) struct Inner {
     pub(crate) sessions: Sessions,
     pub(crate) manage_sessions: ManageSessions,
     pub(crate) change_password: ChangePassword,
+    pub(crate) change_email: ChangeEmail,
     pub(crate) email_confirmation: EmailConfirmation,
     pub(crate) forgot_password: ForgotPassword,
     pub(crate) password_reset: PasswordReset,
@@ -54,6 +55,7 @@ impl AppState {
             sessions: services.sessions,
             manage_sessions: services.manage_sessions,
             change_password: services.change_password,
+            change_email: services.change_email,
             email_confirmation: services.email_confirmation,
             forgot_password: services.forgot_password,
             password_reset: services.password_reset,

@@ -48,6 +48,10 @@ const PAGES: &[(&str, &str)] = &[
         "change_password.html",
         include_str!("../../../templates/change_password.html"),
     ),
+    (
+        "change_email.html",
+        include_str!("../../../templates/change_email.html"),
+    ),
     ("404.html", include_str!("../../../templates/404.html")),
     ("500.html", include_str!("../../../templates/500.html")),
     ("error.html", include_str!("../../../templates/error.html")),
@@ -191,6 +195,10 @@ mod tests {
             action => "/login?next=%2Fexplore",
             form => Serde(form),
             form_error => crate::forms::FORM_EXPIRED,
+            current_email => "zoë@example.com",
+            pending => own_profile.then(|| context! {
+                address => "new@example.org", requested_at => "2024-05-01 12:00 UTC",
+            }),
             sessions => vec![
                 context! {
                     device => "Firefox on Linux", ip => "192.0.2.1", started => "2024-05-01 12:00 UTC",

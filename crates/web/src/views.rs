@@ -195,7 +195,7 @@ fn gravatar(email: &EmailAddress, size: AvatarSize) -> String {
     url
 }
 
-fn full_time(at: OffsetDateTime) -> String {
+pub(crate) fn full_time(at: OffsetDateTime) -> String {
     let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     at.to_offset(time::UtcOffset::UTC)
         .format(format)

@@ -71,3 +71,19 @@ pub fn command(env: &[(String, String)], args: &[&str]) -> ServerProcessBuilder 
         .env("NO_COLOR", "1")
         .envs(env.iter().map(|(k, v)| (k, v)))
 }
+
+/// Runs `microblog <args>` with `env` to completion (a command such as `outbox status`).
+pub async fn run(env: &[(String, String)], args: &[&str]) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_microblog"));
+    command.args(args).current_dir(std::env::temp_dir());
+    for name in CLEARED {
+        command.env_remove(name);
+    }
+    command
+        .env("RUST_LOG", "info,sqlx=warn")
+        .env("NO_COLOR", "1")
+        .envs(env.iter().map(|(k, v)| (k, v)));
+    tokio::task::spawn_blocking(move || command.output().expect("microblog runs"))
+        .await
+        .expect("joined")
+}

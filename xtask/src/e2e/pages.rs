@@ -1,5 +1,5 @@
 //! The signed-in pages the reset flow does not pass through — explore, a profile, the
-//! profile and password forms, the logout confirmation, a missing page — each visited as a
+//! profile, address and password forms, the logout confirmation, a missing page — each visited as a
 //! person would reach it, so that the walk screenshots it and audits it like every other.
 
 use super::browser::Browser;
@@ -28,6 +28,12 @@ pub async fn visit(walk: &mut Walk<'_>, base_url: &str, username: &str) -> anyho
         b.click_link("Edit your profile").await?;
         b.expect_path("/edit_profile").await?;
         b.expect_text("Edit Profile").await
+    })
+    .await?;
+    walk.step("change-email-form", async |b| {
+        b.click_link("Change your email address").await?;
+        b.expect_path("/change_email").await?;
+        b.expect_text("Change Your Email Address").await
     })
     .await?;
     walk.step("change-password-form", async |b| {

@@ -29,6 +29,18 @@ pub enum UpdateProfileError {
     Repo(#[from] RepoError),
 }
 
+/// What following an address-change link did to the account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmailChangeOutcome {
+    /// The new address is the account's (and confirmed); `previous` was its address.
+    Applied { previous: EmailAddress },
+    /// That change is not pending (a newer request replaced it, or it was applied already).
+    NotPending,
+    /// Another account has the address by now: nothing changed but the pending change is
+    /// gone.
+    AddressTaken,
+}
+
 /// Stores users.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
@@ -138,4 +150,32 @@ pub trait UserRepository: Send + Sync {
         now: OffsetDateTime,
         window: Duration,
     ) -> Result<bool, RepoError>;
+
+    /// Stores `address` as the user's pending new address, asked for at `requested_at`,
+    /// replacing any pending one. Nothing else changes: the account's address stays what it
+    /// was. Returns whether the user exists.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn request_email_change(
+        &self,
+        id: UserId,
+        address: &EmailAddress,
+        requested_at: OffsetDateTime,
+    ) -> Result<bool, RepoError>;
+
+    /// Atomically makes the pending address the account's (confirmed at `at`) **only if**
+    /// the pending change is still the one asked for at `requested_at` for the normalized
+    /// `address`; clears it either way it is consumed. Of two concurrent calls at most one
+    /// applies; the unique index on addresses decides a race with another account.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails.
+    async fn apply_email_change(
+        &self,
+        id: UserId,
+        address: &str,
+        requested_at: OffsetDateTime,
+        at: OffsetDateTime,
+    ) -> Result<EmailChangeOutcome, RepoError>;
 }

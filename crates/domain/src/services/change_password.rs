@@ -1,8 +1,10 @@
 //! `ChangePassword`: a signed-in user replaces their password, proving the current one.
 
-use super::{Busy, Lockout, MailQueue, Sessions, SignedIn, UnexpectedError, hashing, repo};
+use super::{
+    Busy, MailQueue, Reauthentication, Sessions, SignedIn, UnexpectedError, hashing, repo,
+};
 use crate::mail_request::MailRequest;
-use crate::ports::{Clock, PasswordHasher, UserRepository};
+use crate::ports::{Clock, UserRepository};
 use crate::values::Password;
 use std::sync::Arc;
 
@@ -31,30 +33,27 @@ pub enum ChangePasswordError {
 #[derive(Clone)]
 pub struct ChangePassword {
     users: Arc<dyn UserRepository>,
-    hasher: Arc<dyn PasswordHasher>,
     clock: Arc<dyn Clock>,
-    lockout: Lockout,
+    reauthentication: Reauthentication,
     mail: MailQueue,
     sessions: Sessions,
 }
 
 impl ChangePassword {
-    /// Wires the use case: `lockout` counts wrong current passwords with the sign-in's
-    /// (one per-account throttle), `mail` sends the "password changed" notice, `sessions`
-    /// ends the other sessions.
+    /// Wires the use case: `reauthentication` checks the current password (and hashes the
+    /// new one), `mail` sends the "password changed" notice, `sessions` ends the other
+    /// sessions.
     pub fn new(
         users: Arc<dyn UserRepository>,
-        hasher: Arc<dyn PasswordHasher>,
         clock: Arc<dyn Clock>,
-        lockout: Lockout,
+        reauthentication: Reauthentication,
         mail: MailQueue,
         sessions: Sessions,
     ) -> Self {
         Self {
             users,
-            hasher,
             clock,
-            lockout,
+            reauthentication,
             mail,
             sessions,
         }
@@ -74,26 +73,16 @@ impl ChangePassword {
         command: ChangePasswordCommand,
     ) -> Result<u64, ChangePasswordError> {
         let user = &visitor.user;
-        let oversized = command.current_password.len() > Password::MAX_BYTES;
-        let candidate = if oversized {
-            ""
-        } else {
-            &command.current_password
-        };
-        let matches = self
-            .hasher
-            .verify(candidate, &user.password_hash)
-            .await
-            .map_err(hashing::<ChangePasswordError>)?;
-        if !matches || oversized {
-            self.lockout.count_wrong_password(&self.mail, user).await?;
-            return Err(ChangePasswordError::WrongCurrentPassword);
-        }
-        if !self.lockout.right_password(user).await? {
+        let known = self
+            .reauthentication
+            .verify::<ChangePasswordError>(user, &command.current_password)
+            .await?;
+        if !known {
             return Err(ChangePasswordError::WrongCurrentPassword);
         }
         let new_hash = self
-            .hasher
+            .reauthentication
+            .hasher()
             .hash(&command.new_password)
             .await
             .map_err(hashing::<ChangePasswordError>)?;

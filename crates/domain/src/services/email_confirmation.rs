@@ -2,12 +2,13 @@
 //! the confirmation mail again.
 
 use super::{MailQueue, UnexpectedError, repo};
-use crate::confirm_token::{ConfirmToken, ConfirmTokenError, ConfirmTokens};
-use crate::entities::User;
+use crate::confirm_token::{ConfirmPurpose, ConfirmToken, ConfirmTokenError, ConfirmTokens};
+use crate::entities::{User, UserId};
 use crate::mail_request::{Addressee, MailRequest};
-use crate::ports::{Clock, UserRepository};
+use crate::ports::{Clock, EmailChangeOutcome, UserRepository};
 use std::sync::Arc;
 use std::time::Duration;
+use time::OffsetDateTime;
 
 /// Why a confirmation link did nothing. Like the reset links', these describe only the
 /// token the visitor holds.
@@ -23,8 +24,25 @@ pub enum ConfirmEmailError {
     /// address is no longer the one the link confirms.
     #[error("This confirmation link is invalid.")]
     LinkInvalid,
+    /// A genuine address-change link whose change was replaced by a newer request.
+    #[error("This confirmation link was replaced by a newer one.")]
+    LinkSuperseded,
+    /// A genuine address-change link for an address another account took meanwhile; the
+    /// change is cancelled.
+    #[error("This email address is now used by another account, so it was not added to yours.")]
+    AddressTaken,
     #[error(transparent)]
     Unexpected(#[from] UnexpectedError),
+}
+
+/// What a followed link confirmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirmed {
+    /// The account's own address (the registration mail's link).
+    Address,
+    /// A new address, now the account's (a `/change_email` link); the previous address
+    /// has been sent a notice.
+    Change,
 }
 
 /// What asking for the confirmation mail again did.
@@ -67,13 +85,15 @@ impl EmailConfirmation {
         }
     }
 
-    /// Confirms the address a link was minted for, if it is still the account's address and
-    /// not yet confirmed; returns the account as it is now. Single use: the compare-and-set
-    /// that confirms it fails for every later (or concurrent) use of the link.
+    /// Follows a confirmation link. A registration link confirms the address it was minted
+    /// for, if it is still the account's address and not yet confirmed; an address-change
+    /// link makes the pending address the account's, if that change is still the pending
+    /// one, and queues the notice to the previous address. Single use either way: the
+    /// compare-and-set in storage fails for every later (or concurrent) use of the link.
     ///
     /// # Errors
     /// The link errors of [`ConfirmEmailError`]; `Unexpected` on storage failure.
-    pub async fn confirm(&self, token: &ConfirmToken) -> Result<User, ConfirmEmailError> {
+    pub async fn confirm(&self, token: &ConfirmToken) -> Result<Confirmed, ConfirmEmailError> {
         let now = self.clock.now();
         let claims = self.tokens.verify(token.as_str(), now).map_err(|error| {
             tracing::info!(reason = %error, "confirmation link refused");
@@ -82,6 +102,11 @@ impl EmailConfirmation {
                 ConfirmTokenError::Invalid => ConfirmEmailError::LinkInvalid,
             }
         })?;
+        if let ConfirmPurpose::Change { requested_at } = claims.purpose {
+            return self
+                .apply_change(claims.user_id, &claims.address, requested_at, now)
+                .await;
+        }
         let user = self.users.by_id(claims.user_id).await.map_err(repo)?;
         let Some(user) = user.filter(|user| user.email.normalized() == claims.address) else {
             tracing::info!(
@@ -102,10 +127,62 @@ impl EmailConfirmation {
             return Err(ConfirmEmailError::LinkUsed);
         }
         tracing::info!(user_id = user.id.0, "email address confirmed");
-        Ok(User {
-            email_confirmed: true,
-            ..user
-        })
+        Ok(Confirmed::Address)
+    }
+
+    /// The address-change half of [`EmailConfirmation::confirm`].
+    async fn apply_change(
+        &self,
+        user_id: UserId,
+        address: &str,
+        requested_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Confirmed, ConfirmEmailError> {
+        let Some(user) = self.users.by_id(user_id).await.map_err(repo)? else {
+            return Err(ConfirmEmailError::LinkInvalid);
+        };
+        let pending = user.pending_email.as_ref();
+        let is_this_change = pending.is_some_and(|pending| {
+            pending.address.normalized() == address
+                && same_microsecond(pending.requested_at, requested_at)
+        });
+        if !is_this_change {
+            return Err(if user.email.normalized() == address {
+                ConfirmEmailError::LinkUsed
+            } else if pending.is_some() {
+                ConfirmEmailError::LinkSuperseded
+            } else {
+                ConfirmEmailError::LinkInvalid
+            });
+        }
+        let outcome = self
+            .users
+            .apply_email_change(user.id, address, requested_at, now)
+            .await
+            .map_err(repo)?;
+        let previous = match outcome {
+            EmailChangeOutcome::Applied { previous } => previous,
+            EmailChangeOutcome::NotPending => return Err(ConfirmEmailError::LinkUsed),
+            EmailChangeOutcome::AddressTaken => {
+                tracing::info!(user_id = user.id.0, "address change refused: address taken");
+                return Err(ConfirmEmailError::AddressTaken);
+            }
+        };
+        let new_address = pending.map(|pending| pending.address.as_str().to_owned());
+        let notice = MailRequest::EmailChanged {
+            user_id: user.id,
+            previous_address: previous.as_str().to_owned(),
+            new_address: new_address.unwrap_or_else(|| address.to_owned()),
+            changed_at: now,
+        };
+        // The change is committed: a notice that cannot be queued is logged loudly, and
+        // the visitor (who proved they own the new address) is told the change worked.
+        if let Err(error) = self.mail.queue(&notice).await {
+            let cause = std::error::Error::source(&error).map(ToString::to_string);
+            tracing::error!(user_id = user.id.0, %error, cause, "could not queue the address-changed notice");
+        }
+        tracing::info!(user_id = user.id.0, "email address changed");
+        Ok(Confirmed::Change)
     }
 
     /// Queues the first confirmation mail to a newly registered `user`. The account exists
@@ -138,6 +215,11 @@ impl EmailConfirmation {
         self.mail.queue(&confirmation_mail(user)).await?;
         Ok(Resend::Queued)
     }
+}
+
+/// Whether two instants fall in the same microsecond (the precision storage keeps).
+pub(crate) fn same_microsecond(a: OffsetDateTime, b: OffsetDateTime) -> bool {
+    a.unix_timestamp_nanos().div_euclid(1_000) == b.unix_timestamp_nanos().div_euclid(1_000)
 }
 
 /// The mail that asks `user` to confirm their current address.

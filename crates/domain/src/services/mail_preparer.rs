@@ -1,8 +1,9 @@
 //! `MailPreparer`: turns a stored mail request into the email to send now, minting any link
 //! at that moment, or says why it must not be sent.
 
+use super::email_confirmation::same_microsecond;
 use super::{UnexpectedError, repo};
-use crate::confirm_token::ConfirmTokens;
+use crate::confirm_token::{ConfirmPurpose, ConfirmTokens};
 use crate::email::{Email, EmailIntent, EmailKind};
 use crate::entities::User;
 use crate::mail_request::{Addressee, MailRequest};
@@ -112,10 +113,45 @@ impl MailPreparer {
                 };
                 let intent = EmailIntent::ConfirmEmail {
                     username: user.username.to_string(),
-                    token: self.confirm.issue(user.id, user.email.normalized(), now),
-                    valid_for_hours: self.confirm.ttl().as_secs().div_ceil(3600),
+                    token: self.confirm.issue(
+                        user.id,
+                        user.email.normalized(),
+                        ConfirmPurpose::Registration,
+                        now,
+                    ),
+                    valid_for_hours: self.confirm_hours(),
                 };
                 (user_address(&user), intent)
+            }
+            MailRequest::ConfirmEmailChange {
+                user_id,
+                address,
+                requested_at,
+            } => match self
+                .email_change(*user_id, address, *requested_at, now)
+                .await?
+            {
+                Ok(to_and_intent) => to_and_intent,
+                Err(not_sent) => return Ok(not_sent),
+            },
+            MailRequest::EmailChanged {
+                user_id,
+                previous_address,
+                new_address,
+                changed_at,
+            } => {
+                let Some(user) = self.users.by_id(*user_id).await.map_err(repo)? else {
+                    return Ok(Prepared::Drop("the account was deleted"));
+                };
+                let Ok(new_address) = EmailAddress::parse(new_address) else {
+                    return Ok(Prepared::Dead("unreadable new address".to_owned()));
+                };
+                let intent = EmailIntent::EmailChanged {
+                    username: user.username.to_string(),
+                    new_address_masked: new_address.masked(),
+                    changed_at: *changed_at,
+                };
+                (vec![previous_address.clone()], intent)
             }
             MailRequest::PasswordChanged { to, changed_at } => {
                 let user = match self.addressee(to).await? {
@@ -161,6 +197,19 @@ impl MailPreparer {
                 };
                 (to.clone(), intent)
             }
+            MailRequest::DeadMailDigest {
+                to,
+                total,
+                mails,
+                made_at,
+            } => {
+                let intent = EmailIntent::DeadMailDigest {
+                    total: *total,
+                    mails: mails.clone(),
+                    made_at: *made_at,
+                };
+                (to.clone(), intent)
+            }
             MailRequest::Test { to, sent_at } => {
                 (to.clone(), EmailIntent::Test { sent_at: *sent_at })
             }
@@ -188,6 +237,63 @@ impl MailPreparer {
             .compose(to, &intent)
             .map_err(|e| UnexpectedError::new("composing an email failed", e))?;
         Ok(Prepared::Send(email))
+    }
+
+    fn confirm_hours(&self) -> u64 {
+        self.confirm.ttl().as_secs().div_ceil(3600)
+    }
+
+    /// An address change, resolved now: still the pending one? Then a free address gets
+    /// the confirmation link (minted now), and a taken one's owner gets the notice that
+    /// someone tried to add it to another account.
+    async fn email_change(
+        &self,
+        user_id: crate::entities::UserId,
+        address: &str,
+        requested_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Result<(Vec<String>, EmailIntent), Prepared>, UnexpectedError> {
+        let Ok(new_address) = EmailAddress::parse(address) else {
+            return Ok(Err(Prepared::Dead("unreadable new address".to_owned())));
+        };
+        let Some(user) = self.users.by_id(user_id).await.map_err(repo)? else {
+            return Ok(Err(Prepared::Drop("the account was deleted")));
+        };
+        let still_pending = user.pending_email.as_ref().is_some_and(|pending| {
+            pending.address.normalized() == new_address.normalized()
+                && same_microsecond(pending.requested_at, requested_at)
+        });
+        if !still_pending {
+            return Ok(Err(Prepared::Drop(
+                "the address change is no longer pending",
+            )));
+        }
+        match self.users.by_email(&new_address).await.map_err(repo)? {
+            Some(owner) if owner.id != user.id => {
+                tracing::info!(
+                    user_id = user.id.0,
+                    "address change to a taken address: its owner is told"
+                );
+                let intent = EmailIntent::EmailInUse {
+                    username: owner.username.to_string(),
+                    requested_at,
+                };
+                Ok(Ok((user_address(&owner), intent)))
+            }
+            Some(_) => Ok(Err(Prepared::Drop("the address is the account's already"))),
+            None => {
+                let purpose = ConfirmPurpose::Change { requested_at };
+                let token = self
+                    .confirm
+                    .issue(user.id, new_address.normalized(), purpose, now);
+                let intent = EmailIntent::ConfirmEmailChange {
+                    username: user.username.to_string(),
+                    token,
+                    valid_for_hours: self.confirm_hours(),
+                };
+                Ok(Ok((vec![new_address.as_str().to_owned()], intent)))
+            }
+        }
     }
 
     async fn claim_reset_slot(

@@ -68,6 +68,22 @@ impl EmailAddress {
     pub fn normalized(&self) -> &str {
         &self.normalized
     }
+
+    /// The address with all but a hint hidden, for telling its owner which address a notice
+    /// is about without handing it to whoever reads the notice: `mary@example.com` →
+    /// `m•••@e•••.com` (first character of the local part and of the domain, and the
+    /// top-level domain).
+    pub fn masked(&self) -> String {
+        let (local, domain) = self
+            .entered
+            .rsplit_once('@')
+            .expect("a parsed address has an `@`");
+        let (host, top_level) = domain
+            .rsplit_once('.')
+            .expect("a parsed address has a dotted domain");
+        let first = |part: &str| part.chars().next().map(String::from).unwrap_or_default();
+        format!("{}•••@{}•••.{top_level}", first(local), first(host))
+    }
 }
 
 /// One `@`, a non-empty local part, a dotted domain, at most [`EmailAddress::MAX_BYTES`], no
@@ -131,6 +147,15 @@ impl fmt::Display for EmailAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masked_keeps_only_first_letters_and_the_top_level_domain() {
+        let masked = |raw: &str| EmailAddress::parse(raw).unwrap().masked();
+        assert_eq!(masked("mary@example.com"), "m•••@e•••.com");
+        assert_eq!(masked("Bob.Smith@mail.corp.example.org"), "B•••@m•••.org");
+        assert_eq!(masked("émile@été.fr"), "é•••@é•••.fr");
+        assert!(!masked("secret-name@hidden.net").contains("secret"));
+    }
 
     #[test]
     fn keeps_what_was_entered_and_normalizes_case() {

@@ -3,8 +3,8 @@
 
 use super::support::{AccountPorts, confirm_tokens, recording_outbox, t, user};
 use microblog_domain::ports::{OutboxEntry, OutboxId};
-use microblog_domain::services::{ConfirmEmailError, Prepared, Resend};
-use microblog_domain::{Addressee, ConfirmToken, MailRequest, User, UserId};
+use microblog_domain::services::{ConfirmEmailError, Confirmed, Prepared, Resend};
+use microblog_domain::{Addressee, ConfirmPurpose, ConfirmToken, MailRequest, User, UserId};
 use std::sync::{Arc, Mutex};
 
 fn confirmed(user: User) -> User {
@@ -15,7 +15,7 @@ fn confirmed(user: User) -> User {
 }
 
 fn link_for(address: &str, at: i64) -> ConfirmToken {
-    confirm_tokens().issue(UserId(1), address, t(at))
+    confirm_tokens().issue(UserId(1), address, ConfirmPurpose::Registration, t(at))
 }
 
 #[tokio::test]
@@ -36,7 +36,7 @@ async fn a_valid_link_confirms_its_address_once() {
         .confirm(&link_for("susan@example.com", 0))
         .await
         .unwrap();
-    assert!(confirmed.email_confirmed);
+    assert_eq!(confirmed, Confirmed::Address);
 }
 
 #[tokio::test]

@@ -169,3 +169,101 @@ async fn a_notice_for_a_deleted_or_readdressed_account_is_dropped() {
         "the notice carries no link"
     );
 }
+
+fn change_request(address: &str, requested_at: i64) -> MailRequest {
+    MailRequest::ConfirmEmailChange {
+        user_id: UserId(1),
+        address: address.to_owned(),
+        requested_at: t(requested_at),
+    }
+}
+
+fn pending(address: &str, requested_at: i64) -> Option<microblog_domain::PendingEmail> {
+    Some(microblog_domain::PendingEmail {
+        address: microblog_domain::EmailAddress::parse(address).unwrap(),
+        requested_at: t(requested_at),
+    })
+}
+
+#[tokio::test]
+async fn an_address_change_is_sent_only_while_it_is_the_pending_one() {
+    for (account_pending, why) in [
+        (pending("new@example.org", 5), "a newer request replaced it"),
+        (
+            pending("other@example.org", 0),
+            "another address is pending",
+        ),
+        (None, "the change was applied or cancelled"),
+    ] {
+        let mut ports = AccountPorts::new();
+        ports.users.expect_by_id().returning(move |_| {
+            Ok(Some(microblog_domain::User {
+                pending_email: account_pending.clone(),
+                ..user(1, "susan", "$h")
+            }))
+        });
+        ports.users.expect_by_email().never();
+        let request = entry(change_request("new@example.org", 0), 1, 0);
+        let prepared = ports.preparer().prepare(&request, t(1)).await.unwrap();
+        assert!(matches!(prepared, Prepared::Drop(_)), "{why}: {prepared:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_address_change_to_a_taken_address_warns_its_owner_without_a_link() {
+    let mut ports = AccountPorts::new();
+    ports.users.expect_by_id().returning(|_| {
+        Ok(Some(microblog_domain::User {
+            pending_email: pending("bob@example.com", 0),
+            ..user(1, "susan", "$h")
+        }))
+    });
+    ports
+        .users
+        .expect_by_email()
+        .returning(|_| Ok(Some(user(2, "bob", "$b"))));
+    let request = entry(change_request("bob@example.com", 0), 1, 0);
+    let prepared = ports.preparer().prepare(&request, t(1)).await.unwrap();
+    let Prepared::Send(email) = prepared else {
+        panic!("{prepared:?}");
+    };
+    assert_eq!(email.kind, EmailKind::EmailInUse);
+    assert_eq!(email.to, [user(2, "bob", "$b").email.as_str()]);
+    assert!(
+        !email.text_body.contains("token"),
+        "no link: {}",
+        email.text_body
+    );
+}
+
+#[tokio::test]
+async fn an_address_change_to_a_free_address_gets_a_link_bound_to_that_request() {
+    let mut ports = AccountPorts::new();
+    ports.users.expect_by_id().returning(|_| {
+        Ok(Some(microblog_domain::User {
+            pending_email: pending("New@Example.org", 7),
+            ..user(1, "susan", "$h")
+        }))
+    });
+    ports.users.expect_by_email().returning(|_| Ok(None));
+    let request = entry(change_request("New@Example.org", 7), 1, 7);
+    let prepared = ports.preparer().prepare(&request, t(3600)).await.unwrap();
+    let token = token_in(&prepared);
+    let Prepared::Send(email) = &prepared else {
+        unreachable!()
+    };
+    assert_eq!(email.kind, EmailKind::ConfirmEmailChange);
+    assert_eq!(
+        email.to,
+        ["New@Example.org"],
+        "to the new address as entered"
+    );
+    let claims = super::support::confirm_tokens()
+        .verify(&token, t(3601))
+        .unwrap();
+    assert_eq!(claims.address, "new@example.org");
+    assert_eq!(
+        claims.purpose,
+        microblog_domain::ConfirmPurpose::Change { requested_at: t(7) }
+    );
+}

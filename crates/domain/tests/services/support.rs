@@ -63,6 +63,7 @@ pub fn user(id: i64, name: &str, hash: &str) -> User {
         last_seen: t(0),
         session_epoch: 3,
         email_confirmed: false,
+        pending_email: None,
         created_at: t(0),
     }
 }
@@ -79,7 +80,8 @@ pub fn echo_composer() -> MockEmailComposer {
                 EmailIntent::ResetPassword { token, .. } => {
                     text_body.push_str(&format!("\ntoken: {}", token.as_str()));
                 }
-                EmailIntent::ConfirmEmail { token, .. } => {
+                EmailIntent::ConfirmEmail { token, .. }
+                | EmailIntent::ConfirmEmailChange { token, .. } => {
                     text_body.push_str(&format!("\ntoken: {}", token.as_str()));
                 }
                 _ => {}

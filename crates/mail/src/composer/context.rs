@@ -4,9 +4,13 @@
 //! |---|---|
 //! | `reset_password` | `username`, `link` (built here from the token and the site's base URL), `href` (the link if it is http(s), else empty), `valid_for_minutes` |
 //! | `confirm_email` | `username`, `link` (built here from the token and the site's base URL), `href`, `valid_for_hours` |
+//! | `confirm_email_change` | `username`, `link` (built here from the token and the site's base URL), `href`, `valid_for_hours` |
+//! | `email_changed` | `username`, `new_address_masked` (`m•••@e•••.com`), `changed_at` |
+//! | `email_in_use` | `username` (the address's owner), `requested_at` |
 //! | `password_changed` | `username`, `changed_at` |
 //! | `sign_in_locked` | `username`, `failed_attempts`, `locked_at`, `locked_until`, `link` (the reset request form, built here from the route table and the base URL), `href` (the link if it is http(s), else empty) |
 //! | `server_error` | `request_line`, `request_id`, `error_chain` (list), `occurred_at` |
+//! | `dead_mail_digest` | `total`, `mails` (list of `id`, `kind`, `recipients` (masked, joined), `last_error`), `more` (how many are not listed), `made_at` |
 //! | `test` | `sent_at` |
 //!
 //! Times are rendered in UTC as `2025-07-01 10:00:00 UTC`.
@@ -45,6 +49,35 @@ pub(super) fn values(intent: &EmailIntent, base_url: &str) -> Value {
                 valid_for_hours => *valid_for_hours,
             }
         }
+        EmailIntent::ConfirmEmailChange {
+            username,
+            token,
+            valid_for_hours,
+        } => {
+            let link = microblog_routes::confirm_email_link(base_url, token.as_str());
+            context! {
+                username => username,
+                href => safe_href(&link),
+                link => link,
+                valid_for_hours => *valid_for_hours,
+            }
+        }
+        EmailIntent::EmailChanged {
+            username,
+            new_address_masked,
+            changed_at,
+        } => context! {
+            username => username,
+            new_address_masked => new_address_masked,
+            changed_at => utc(*changed_at),
+        },
+        EmailIntent::EmailInUse {
+            username,
+            requested_at,
+        } => context! {
+            username => username,
+            requested_at => utc(*requested_at),
+        },
         EmailIntent::PasswordChanged {
             username,
             changed_at,
@@ -82,6 +115,29 @@ pub(super) fn values(intent: &EmailIntent, base_url: &str) -> Value {
             error_chain => error_chain,
             occurred_at => utc(*occurred_at),
         },
+        EmailIntent::DeadMailDigest {
+            total,
+            mails,
+            made_at,
+        } => {
+            let listed: Vec<Value> = mails
+                .iter()
+                .map(|mail| {
+                    context! {
+                        id => mail.id,
+                        kind => mail.kind.as_str(),
+                        recipients => mail.recipients.join(", "),
+                        last_error => mail.last_error.as_str(),
+                    }
+                })
+                .collect();
+            context! {
+                total => *total,
+                more => total.saturating_sub(listed.len() as u64),
+                mails => listed,
+                made_at => utc(*made_at),
+            }
+        }
         EmailIntent::Test { sent_at } => context! {
             sent_at => utc(*sent_at),
         },
@@ -121,6 +177,20 @@ pub(super) fn sample(kind: EmailKind) -> EmailIntent {
             token: ConfirmToken::from_link("sample-token".into()),
             valid_for_hours: 48,
         },
+        EmailKind::ConfirmEmailChange => EmailIntent::ConfirmEmailChange {
+            username: "susan".into(),
+            token: ConfirmToken::from_link("sample-token".into()),
+            valid_for_hours: 48,
+        },
+        EmailKind::EmailChanged => EmailIntent::EmailChanged {
+            username: "susan".into(),
+            new_address_masked: "s•••@e•••.org".into(),
+            changed_at: at,
+        },
+        EmailKind::EmailInUse => EmailIntent::EmailInUse {
+            username: "susan".into(),
+            requested_at: at,
+        },
         EmailKind::PasswordChanged => EmailIntent::PasswordChanged {
             username: "susan".into(),
             changed_at: at,
@@ -136,6 +206,16 @@ pub(super) fn sample(kind: EmailKind) -> EmailIntent {
             request_id: "sample-request".into(),
             error_chain: vec!["storage failed".into(), "connection refused".into()],
             occurred_at: at,
+        },
+        EmailKind::DeadMailDigest => EmailIntent::DeadMailDigest {
+            total: 2,
+            mails: vec![microblog_domain::DeadMailLine {
+                id: 17,
+                kind: "reset_password".into(),
+                recipients: vec!["s***@example.com".into()],
+                last_error: "550 5.1.1 no such user".into(),
+            }],
+            made_at: at,
         },
         EmailKind::Test => EmailIntent::Test { sent_at: at },
     }

@@ -17,13 +17,22 @@ macro_rules! template {
 }
 
 /// Every built-in template.
-pub(super) const TEMPLATES: [(&str, &str); 18] = [
+pub(super) const TEMPLATES: [(&str, &str); 30] = [
     template!("reset_password", "subject.txt"),
     template!("reset_password", "body.txt"),
     template!("reset_password", "body.html"),
     template!("confirm_email", "subject.txt"),
     template!("confirm_email", "body.txt"),
     template!("confirm_email", "body.html"),
+    template!("confirm_email_change", "subject.txt"),
+    template!("confirm_email_change", "body.txt"),
+    template!("confirm_email_change", "body.html"),
+    template!("email_changed", "subject.txt"),
+    template!("email_changed", "body.txt"),
+    template!("email_changed", "body.html"),
+    template!("email_in_use", "subject.txt"),
+    template!("email_in_use", "body.txt"),
+    template!("email_in_use", "body.html"),
     template!("password_changed", "subject.txt"),
     template!("password_changed", "body.txt"),
     template!("password_changed", "body.html"),
@@ -33,6 +42,9 @@ pub(super) const TEMPLATES: [(&str, &str); 18] = [
     template!("server_error", "subject.txt"),
     template!("server_error", "body.txt"),
     template!("server_error", "body.html"),
+    template!("dead_mail_digest", "subject.txt"),
+    template!("dead_mail_digest", "body.txt"),
+    template!("dead_mail_digest", "body.html"),
     template!("test", "subject.txt"),
     template!("test", "body.txt"),
     template!("test", "body.html"),

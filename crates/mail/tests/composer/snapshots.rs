@@ -100,6 +100,49 @@ fn confirm_email_email_matches_its_snapshot() {
 }
 
 #[test]
+fn confirm_email_change_email_matches_its_snapshot() {
+    let token = fresh_token();
+    let intent = EmailIntent::ConfirmEmailChange {
+        username: "susan".into(),
+        token: microblog_domain::ConfirmToken::from_link(token.clone()),
+        valid_for_hours: 48,
+    };
+    let email = compose(&super::composer_at("http://localhost:5000"), &intent);
+    let link = format!("http://localhost:5000/confirm_email/{token}");
+    assert!(
+        email.text_body.contains(&link),
+        "the link is in the text part"
+    );
+    assert!(email.html_body.contains(&link), "and in the HTML part");
+    assert_eq!(email.subject, "[Microblog] Confirm Your New Email Address");
+    check("confirm_email_change", &email, Some(&token));
+}
+
+#[test]
+fn email_changed_email_matches_its_snapshot() {
+    let intent = EmailIntent::EmailChanged {
+        username: "susan".into(),
+        new_address_masked: "s•••@e•••.org".into(),
+        changed_at: OffsetDateTime::now_utc(),
+    };
+    let email = compose(&composer(), &intent);
+    assert!(email.text_body.contains("s•••@e•••.org"));
+    assert!(!email.text_body.contains("http"), "no link in the notice");
+    check("email_changed", &email, None);
+}
+
+#[test]
+fn email_in_use_email_matches_its_snapshot() {
+    let intent = EmailIntent::EmailInUse {
+        username: "bob".into(),
+        requested_at: OffsetDateTime::now_utc(),
+    };
+    let email = compose(&composer(), &intent);
+    assert!(!email.text_body.contains("http"), "no link in the warning");
+    check("email_in_use", &email, None);
+}
+
+#[test]
 fn password_changed_email_matches_its_snapshot() {
     let intent = EmailIntent::PasswordChanged {
         username: "susan".into(),
@@ -144,6 +187,40 @@ fn server_error_email_matches_its_snapshot() {
         occurred_at: OffsetDateTime::now_utc(),
     };
     check("server_error", &compose(&composer(), &intent), Some(&token));
+}
+
+#[test]
+fn dead_mail_digest_email_matches_its_snapshot() {
+    let line = |id, kind: &str, error: &str| microblog_domain::DeadMailLine {
+        id,
+        kind: kind.into(),
+        recipients: vec!["s***@example.com".into()],
+        last_error: error.into(),
+    };
+    let intent = EmailIntent::DeadMailDigest {
+        total: 3,
+        mails: vec![
+            line(
+                17,
+                "reset_password",
+                "550 5.1.1 <susan@example.com>: no such user",
+            ),
+            line(18, "password_changed", "too many attempts: 421 try later"),
+        ],
+        made_at: OffsetDateTime::now_utc(),
+    };
+    let email = compose(&composer(), &intent);
+    assert_eq!(email.subject, "Microblog Dead Mail (3)");
+    assert!(email.text_body.contains("microblog outbox retry <id>"));
+    assert!(
+        email.html_body.contains("&lt;susan@example.com&gt;"),
+        "the relay's reply is escaped in HTML"
+    );
+    assert!(
+        email.text_body.contains("... and 1 more."),
+        "the unlisted one is counted"
+    );
+    check("dead_mail_digest", &email, None);
 }
 
 #[test]

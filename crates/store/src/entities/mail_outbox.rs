@@ -32,6 +32,8 @@ pub struct Model {
     pub created_at: i64,
     /// When it was sent or dropped.
     pub sent_at: Option<i64>,
+    /// When a dead entry was listed in a digest to `ADMINS` (`NULL`: not yet).
+    pub reported_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

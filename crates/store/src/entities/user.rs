@@ -25,6 +25,10 @@ pub struct Model {
     pub email_confirmed_at: Option<i64>,
     /// When "send the confirmation again" last won its slot.
     pub confirmation_sent_at: Option<i64>,
+    /// A new address asked for and not confirmed yet, as entered.
+    pub pending_email: Option<String>,
+    /// When that change was asked for; `NULL` exactly when `pending_email` is.
+    pub pending_email_requested_at: Option<i64>,
     pub created_at: i64,
 }
 

@@ -12,6 +12,7 @@ mod database;
 mod legacy_names;
 mod migrations;
 mod outbox;
+mod outbox_admin;
 mod posts;
 mod sessions;
 mod sign_in_attempts;

@@ -5,6 +5,7 @@
 //! Times are whole seconds, as the domain's clock produces them.
 
 mod confirmation;
+mod email_change;
 mod lookalikes;
 mod password;
 mod reset_slot;
@@ -12,6 +13,9 @@ mod suite;
 
 pub use confirmation::{
     an_address_is_confirmed_once_and_only_its_own, confirmation_slot_is_claimed_once_per_window,
+};
+pub use email_change::{
+    a_pending_address_applies_once_and_only_the_latest, a_taken_address_is_never_attached,
 };
 pub use lookalikes::{
     concurrent_lookalike_registrations_have_one_winner, lookalike_usernames_are_taken,

@@ -1,5 +1,7 @@
 //! `InMemoryOutbox`: the `Outbox` port in memory, with leases, retries and final states.
 
+mod admin;
+
 use super::{later, lock, next_id};
 use async_trait::async_trait;
 use microblog_domain::MailRequest;
@@ -15,6 +17,8 @@ use time::OffsetDateTime;
 #[derive(Debug, Default)]
 pub struct InMemoryOutbox {
     entries: Mutex<Vec<Option<Entry>>>,
+    /// When the last dead-mail digest was queued (`DeadLetters`).
+    last_digest: Mutex<Option<OffsetDateTime>>,
 }
 
 /// One queued request; its id is its position plus one (a purged entry leaves `None`).
@@ -27,6 +31,8 @@ struct Entry {
     next_attempt_at: OffsetDateTime,
     attempts: u32,
     last_error: Option<String>,
+    /// A dead entry already listed in a digest.
+    reported: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +118,7 @@ impl Outbox for InMemoryOutbox {
             next_attempt_at: now,
             attempts: 0,
             last_error: None,
+            reported: false,
         }));
         Ok(id)
     }

@@ -2,9 +2,13 @@
 
 use super::{later, lock, next_id};
 use async_trait::async_trait;
-use microblog_domain::ports::{CreateUserError, RepoError, UpdateProfileError, UserRepository};
+use microblog_domain::ports::{
+    CreateUserError, EmailChangeOutcome, RepoError, UpdateProfileError, UserRepository,
+};
 use microblog_domain::values::UsernameSkeleton;
-use microblog_domain::{AboutMe, EmailAddress, NewUser, PasswordHash, User, UserId, Username};
+use microblog_domain::{
+    AboutMe, EmailAddress, NewUser, PasswordHash, PendingEmail, User, UserId, Username,
+};
 use std::sync::Mutex;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -97,6 +101,7 @@ impl UserRepository for InMemoryUsers {
             last_seen: new.created_at,
             session_epoch: 0,
             email_confirmed: false,
+            pending_email: None,
             created_at: new.created_at,
         };
         rows.push(Row {
@@ -226,4 +231,58 @@ impl UserRepository for InMemoryUsers {
         }
         Ok(free)
     }
+
+    async fn request_email_change(
+        &self,
+        id: UserId,
+        address: &EmailAddress,
+        requested_at: OffsetDateTime,
+    ) -> Result<bool, RepoError> {
+        let mut rows = lock(&self.rows);
+        let Some(row) = rows.iter_mut().find(|row| row.user.id == id) else {
+            return Ok(false);
+        };
+        row.user.pending_email = Some(PendingEmail {
+            address: address.clone(),
+            // Kept to the microsecond, as the store keeps it.
+            requested_at: to_microseconds(requested_at),
+        });
+        Ok(true)
+    }
+
+    async fn apply_email_change(
+        &self,
+        id: UserId,
+        address: &str,
+        requested_at: OffsetDateTime,
+        _at: OffsetDateTime,
+    ) -> Result<EmailChangeOutcome, RepoError> {
+        let mut rows = lock(&self.rows);
+        let Some(index) = rows.iter().position(|row| row.user.id == id) else {
+            return Ok(EmailChangeOutcome::NotPending);
+        };
+        let Some(pending) = rows[index].user.pending_email.clone().filter(|pending| {
+            pending.address.normalized() == address
+                && pending.requested_at == to_microseconds(requested_at)
+        }) else {
+            return Ok(EmailChangeOutcome::NotPending);
+        };
+        rows[index].user.pending_email = None;
+        let taken = rows
+            .iter()
+            .any(|row| row.user.id != id && row.user.email.normalized() == address);
+        if taken {
+            return Ok(EmailChangeOutcome::AddressTaken);
+        }
+        let user = &mut rows[index].user;
+        let previous = std::mem::replace(&mut user.email, pending.address);
+        user.email_confirmed = true;
+        Ok(EmailChangeOutcome::Applied { previous })
+    }
+}
+
+/// `at` without its sub-microsecond part.
+fn to_microseconds(at: OffsetDateTime) -> OffsetDateTime {
+    at.replace_nanosecond(at.nanosecond() / 1_000 * 1_000)
+        .expect("a whole number of microseconds is a valid nanosecond")
 }

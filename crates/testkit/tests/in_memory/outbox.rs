@@ -67,3 +67,13 @@ async fn helpers_list_every_email_and_the_last_error() {
         "requests lists all, sent or not"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn in_memory_outbox_keeps_every_property_of_the_admin_contract() {
+    use microblog_testkit::contract::outbox_admin::{AdminOutbox, run_all};
+    run_all(|property| async move {
+        let outbox: Arc<dyn AdminOutbox> = Arc::new(InMemoryOutbox::default());
+        property.check(Arc::clone(&outbox), outbox).await;
+    })
+    .await;
+}

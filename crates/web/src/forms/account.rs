@@ -1,9 +1,9 @@
-//! The signed-in user's account forms: `/change_password`, and the buttons of `/logout`
-//! and `/sessions` (nothing but the CSRF token, which `extract::CsrfForm` checks).
+//! The signed-in user's account forms: `/change_password`, `/change_email`, and the buttons
+//! of `/logout` and `/sessions` (nothing but the CSRF token, which `extract::CsrfForm` checks).
 
 use super::{FormView, MUST_EQUAL_PASSWORD};
-use microblog_domain::Password;
-use microblog_domain::services::ChangePasswordCommand;
+use microblog_domain::services::{ChangeEmailCommand, ChangePasswordCommand};
+use microblog_domain::{EmailAddress, Password};
 use serde::Deserialize;
 
 /// `/change_password`.
@@ -28,6 +28,35 @@ impl ChangePasswordForm {
             Some(new_password) if !view.has_errors() => Ok(ChangePasswordCommand {
                 current_password: self.current_password.clone(),
                 new_password,
+            }),
+            _ => Err(view),
+        }
+    }
+}
+
+/// `/change_email`: the new address and the current password.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ChangeEmailForm {
+    email: String,
+    password: String,
+}
+
+impl ChangeEmailForm {
+    /// The form as redrawn: the address, never the password.
+    pub(crate) fn view(&self) -> FormView {
+        FormView::new().with("email", &self.email)
+    }
+
+    /// The command, or the form with the errors.
+    pub(crate) fn command(&self) -> Result<ChangeEmailCommand, FormView> {
+        let mut view = self.view();
+        let new_email = view.check("email", EmailAddress::parse(&self.email));
+        view.require("password", &self.password);
+        match new_email {
+            Some(new_email) if !view.has_errors() => Ok(ChangeEmailCommand {
+                new_email,
+                password: self.password.clone(),
             }),
             _ => Err(view),
         }
@@ -67,5 +96,17 @@ mod tests {
                 .is_err()
         );
         assert!(form("old secret", "short", "short").command().is_err());
+    }
+
+    #[test]
+    fn an_address_change_needs_a_valid_address_and_the_password() {
+        let form = |email: &str, password: &str| ChangeEmailForm {
+            email: email.to_owned(),
+            password: password.to_owned(),
+        };
+        let ok = form(" New@Example.com ", "secret").command().unwrap();
+        assert_eq!(ok.new_email.as_str(), "New@Example.com");
+        assert!(form("not an address", "secret").command().is_err());
+        assert!(form("new@example.com", "").command().is_err());
     }
 }

@@ -10,11 +10,18 @@ use crate::session::FlashLevel;
 use axum::extract::Path;
 use axum::response::Response;
 use microblog_domain::ConfirmToken;
-use microblog_domain::services::{ConfirmEmailError, Resend};
+use microblog_domain::services::{ConfirmEmailError, Confirmed, Resend};
 use microblog_routes::INDEX;
 
 /// What a followed link says.
 pub(crate) const CONFIRMED: &str = "Your email address has been confirmed.";
+/// What a followed address-change link says.
+pub(crate) const CHANGED: &str =
+    "Your email address has been confirmed and is now the address of your account.";
+const SUPERSEDED_LINK: &str =
+    "This confirmation link was replaced by a newer one: use the link in the most recent email.";
+const TAKEN_ADDRESS: &str =
+    "This email address is now used by another account, so it was not added to yours.";
 const USED_LINK: &str = "This confirmation link has already been used.";
 const EXPIRED_LINK: &str = "This confirmation link has expired. You can have a new one sent from the banner once you are logged in.";
 const INVALID_LINK: &str = "This confirmation link is invalid.";
@@ -26,7 +33,10 @@ pub(crate) async fn follow_link(
     Path(token): Path<ConfirmToken>,
 ) -> Result<Response, WebError> {
     let (level, message) = match web.state.email_confirmation.confirm(&token).await {
-        Ok(_) => (FlashLevel::Success, CONFIRMED),
+        Ok(Confirmed::Address) => (FlashLevel::Success, CONFIRMED),
+        Ok(Confirmed::Change) => (FlashLevel::Success, CHANGED),
+        Err(ConfirmEmailError::LinkSuperseded) => (FlashLevel::Error, SUPERSEDED_LINK),
+        Err(ConfirmEmailError::AddressTaken) => (FlashLevel::Error, TAKEN_ADDRESS),
         Err(ConfirmEmailError::LinkUsed) => (FlashLevel::Info, USED_LINK),
         Err(ConfirmEmailError::LinkExpired) => (FlashLevel::Error, EXPIRED_LINK),
         Err(ConfirmEmailError::LinkInvalid) => (FlashLevel::Error, INVALID_LINK),

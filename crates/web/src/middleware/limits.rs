@@ -1,5 +1,5 @@
 //! The rate limit on the forms that cost a password hash or an email: `POST` to the login,
-//! registration and reset-request forms (their paths from the route table).
+//! registration, reset-request and address-change forms (their paths from the route table).
 
 use crate::rate_limit::client_ip;
 use crate::render::bare_page;
@@ -9,12 +9,12 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
-use microblog_routes::{LOGIN, REGISTER, RESET_PASSWORD_REQUEST, Route};
+use microblog_routes::{CHANGE_EMAIL, LOGIN, REGISTER, RESET_PASSWORD_REQUEST, Route};
 use minijinja::context;
 use std::net::SocketAddr;
 
 /// The limited form targets.
-const LIMITED: [Route; 3] = [LOGIN, REGISTER, RESET_PASSWORD_REQUEST];
+const LIMITED: [Route; 4] = [LOGIN, REGISTER, RESET_PASSWORD_REQUEST, CHANGE_EMAIL];
 
 /// Answers 429 with a friendly page (and `Retry-After`) when a client posts the limited
 /// forms too often.

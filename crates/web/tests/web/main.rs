@@ -5,6 +5,7 @@ mod auth;
 mod avatars;
 mod blog;
 mod busy;
+mod change_email;
 mod confirm;
 mod csrf;
 mod guards;

@@ -268,6 +268,18 @@ impl TestApp {
         self.links(EmailKind::ConfirmEmail)
     }
 
+    /// The address-change confirmation links mailed so far (after [`Self::settle`]), newest
+    /// last, as paths.
+    pub fn change_links(&self) -> Vec<String> {
+        self.links(EmailKind::ConfirmEmailChange)
+    }
+
+    /// Asks to move this browser's account to `email`, proving `password`.
+    pub async fn change_email(&mut self, email: &str, password: &str) -> Reply {
+        let fields = [("email", email), ("password", password)];
+        self.submit("/change_email", "/change_email", &fields).await
+    }
+
     fn links(&self, kind: EmailKind) -> Vec<String> {
         self.world
             .mailer

@@ -27,6 +27,17 @@ fn every_kind() -> Vec<MailRequest> {
             locked_at: T0,
             locked_until: far,
         },
+        MailRequest::ConfirmEmailChange {
+            user_id: UserId(3),
+            address: "Nüe.Address@Example.org".to_owned(),
+            requested_at: T0 + time::Duration::microseconds(123_457),
+        },
+        MailRequest::EmailChanged {
+            user_id: UserId(3),
+            previous_address: "old@example.com".to_owned(),
+            new_address: "new@example.org".to_owned(),
+            changed_at: T0,
+        },
         request(7),
         MailRequest::Test {
             to: vec!["ops@example.com".to_owned()],

@@ -1,6 +1,7 @@
 //! The whole `UserRepository` contract: every property, and a runner for them all.
 
 use super::{
+    a_pending_address_applies_once_and_only_the_latest, a_taken_address_is_never_attached,
     an_address_is_confirmed_once_and_only_its_own,
     concurrent_lookalike_registrations_have_one_winner,
     concurrent_password_replacements_have_one_winner, concurrent_registrations_have_one_winner,
@@ -60,6 +61,8 @@ pub const PROPERTIES: &[Property] = &[
     property!(concurrent_lookalike_registrations_have_one_winner(users)),
     property!(an_address_is_confirmed_once_and_only_its_own(users)),
     property!(confirmation_slot_is_claimed_once_per_window(users)),
+    property!(a_pending_address_applies_once_and_only_the_latest(users)),
+    property!(a_taken_address_is_never_attached(users)),
 ];
 
 /// Runs every property: `on_fresh_store` gets each [`Property`] in turn and must

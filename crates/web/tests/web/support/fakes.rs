@@ -21,6 +21,22 @@ impl EmailComposer for TextComposer {
                 "[Microblog] Confirm Your Email Address".into(),
                 microblog_routes::confirm_email_link("http://microblog.test", token.as_str()),
             ),
+            EmailIntent::ConfirmEmailChange { token, .. } => (
+                "[Microblog] Confirm Your New Email Address".into(),
+                microblog_routes::confirm_email_link("http://microblog.test", token.as_str()),
+            ),
+            EmailIntent::EmailChanged {
+                username,
+                new_address_masked,
+                ..
+            } => (
+                "[Microblog] Your email address was changed".into(),
+                format!("{username}\n{new_address_masked}"),
+            ),
+            EmailIntent::EmailInUse { username, .. } => (
+                "[Microblog] Someone tried to use your email address".into(),
+                username.clone(),
+            ),
             EmailIntent::PasswordChanged { username, .. } => {
                 ("[Microblog] Password changed".into(), username.clone())
             }
@@ -37,6 +53,9 @@ impl EmailComposer for TextComposer {
                 "Microblog Failure".into(),
                 format!("{request_line}\n{request_id}\n{}", error_chain.join("\n")),
             ),
+            EmailIntent::DeadMailDigest { total, .. } => {
+                (format!("Microblog Dead Mail ({total})"), String::new())
+            }
             EmailIntent::Test { .. } => ("test".into(), String::new()),
         };
         Ok(Email {

@@ -10,9 +10,9 @@ use microblog_domain::ports::{
 };
 use microblog_domain::services::Lockout;
 use microblog_domain::services::{
-    Alerts, Blog, ChangePassword, DispatcherConfig, EmailConfirmation, ForgotPassword,
+    Alerts, Blog, ChangeEmail, ChangePassword, DispatcherConfig, EmailConfirmation, ForgotPassword,
     MailDispatcher, MailPreparer, MailQueue, ManageSessions, OutboxSignal, PasswordReset, Profile,
-    Registration, ResetPolicy, SessionRules, Sessions, SignIn,
+    Reauthentication, Registration, ResetPolicy, SessionRules, Sessions, SignIn,
 };
 use microblog_domain::{ConfirmTokens, ResetTokens, SecretKey};
 use microblog_testkit::InMemorySignInAttempts;
@@ -94,6 +94,8 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
         clock.clone(),
         LockoutRule::default(),
     );
+    let reauthentication =
+        Reauthentication::new(ports.hasher.clone(), lockout.clone(), mail.clone());
     Services {
         registration: Registration::new(users.clone(), ports.hasher.clone(), clock.clone()),
         sign_in: SignIn::new(
@@ -107,11 +109,16 @@ pub fn services(ports: &Ports, wired: &Wired, secret: &SecretKey) -> Services {
         manage_sessions: ManageSessions::new(ports.sessions.clone(), clock.clone()),
         change_password: ChangePassword::new(
             users.clone(),
-            ports.hasher.clone(),
             clock.clone(),
-            lockout,
+            reauthentication.clone(),
             mail.clone(),
             sessions.clone(),
+        ),
+        change_email: ChangeEmail::new(
+            users.clone(),
+            clock.clone(),
+            reauthentication,
+            mail.clone(),
         ),
         email_confirmation: EmailConfirmation::new(
             users.clone(),
