@@ -1,15 +1,17 @@
 //! `SeaOrmSessions`: the `SessionStore` port on the `sessions` table.
 //!
 //! The per-request read is one `SELECT` on the unique `secret_hash` index with the expiry in
-//! its `WHERE`; writes are single statements (insert, conditional update or delete), so a
+//! its `WHERE`, joined with the session's user; writes are single statements (insert, conditional update or delete), so a
 //! revoke is seen by the next request of every instance sharing the database.
 
 use crate::entities::session::{self, Column};
+use crate::entities::user;
 use crate::timestamp::{from_micros, to_micros};
+use crate::users::to_user;
 use crate::write_gate::WriteGate;
 use async_trait::async_trait;
 use microblog_domain::ports::{RepoError, SessionStore};
-use microblog_domain::{Device, SessionHandle, SessionSecretHash, StoredSession, UserId};
+use microblog_domain::{Device, SessionHandle, SessionSecretHash, StoredSession, User, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection,
@@ -50,23 +52,27 @@ impl SessionStore for SeaOrmSessions {
         Ok(())
     }
 
-    /// Not `.one()`: its bound `LIMIT` makes SQLite recompile the statement on every call
-    /// (see `posts::timeline`), and a unique key needs no limit.
+    /// One `SELECT` of the session joined with its user. Not `.one()`: its bound `LIMIT`
+    /// makes SQLite recompile the statement on every call (see `posts::timeline`), and a
+    /// unique key needs no limit.
     async fn find_active(
         &self,
         secret_hash: &SessionSecretHash,
         now: OffsetDateTime,
-    ) -> Result<Option<StoredSession>, RepoError> {
-        session::Entity::find()
+    ) -> Result<Option<(StoredSession, User)>, RepoError> {
+        let found = session::Entity::find()
             .filter(Column::SecretHash.eq(secret_hash.as_str()))
             .filter(Column::ExpiresAt.gt(to_micros(now)))
+            .find_also_related(user::Entity)
             .all(&self.conn)
             .await
             .map_err(RepoError::new)?
             .into_iter()
-            .next()
-            .map(to_session)
-            .transpose()
+            .next();
+        match found {
+            Some((session, Some(user))) => Ok(Some((to_session(session)?, to_user(user)?))),
+            _ => Ok(None),
+        }
     }
 
     async fn touch(

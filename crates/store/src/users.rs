@@ -315,7 +315,7 @@ impl UserRepository for SeaOrmUsers {
 /// A row as the domain's `User`, read under the rules it was written with (`from_stored`:
 /// names and texts stored before the rules against spoofing and control characters keep
 /// loading); a row the domain would not accept even so is a storage failure.
-fn to_user(row: user::Model) -> Result<User, RepoError> {
+pub(crate) fn to_user(row: user::Model) -> Result<User, RepoError> {
     Ok(User {
         id: UserId(row.id),
         username: Username::from_stored(&row.username).map_err(RepoError::new)?,

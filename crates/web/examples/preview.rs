@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         timelines: posts,
         hasher,
         outbox: outbox.clone(),
-        sessions: Arc::new(microblog_testkit::InMemorySessions::default()),
+        sessions: Arc::new(microblog_testkit::InMemorySessions::new(users.clone())),
     };
     let wired = wiring::Wired {
         alerts_outbox: outbox,

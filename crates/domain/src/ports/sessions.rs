@@ -1,7 +1,7 @@
 //! `SessionStore`: the login sessions, stored where every instance sees them.
 
 use super::RepoError;
-use crate::entities::UserId;
+use crate::entities::{User, UserId};
 use crate::session::{SessionHandle, SessionSecretHash, StoredSession};
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -20,7 +20,9 @@ pub trait SessionStore: Send + Sync {
     /// or the handle or secret hash is already stored (never expected: both are random).
     async fn create(&self, session: StoredSession) -> Result<(), RepoError>;
 
-    /// The unexpired session stored under `secret_hash`, if any.
+    /// The unexpired session stored under `secret_hash`, if any, with its user as stored now
+    /// — read together (one query on the SQL stores), because every signed-in request asks
+    /// for both. A session whose user no longer exists is absent.
     ///
     /// # Errors
     /// [`RepoError`] when storage fails; an unknown or expired session is `Ok(None)`.
@@ -28,7 +30,7 @@ pub trait SessionStore: Send + Sync {
         &self,
         secret_hash: &SessionSecretHash,
         now: OffsetDateTime,
-    ) -> Result<Option<StoredSession>, RepoError>;
+    ) -> Result<Option<(StoredSession, User)>, RepoError>;
 
     /// Sets the session's `last_seen_at` and `expires_at`. An unknown handle (a session
     /// revoked meanwhile) is left absent: a touch never brings a session back.

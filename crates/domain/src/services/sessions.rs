@@ -143,10 +143,7 @@ impl Sessions {
     ) -> Result<Option<SignedIn>, UnexpectedError> {
         let now = self.clock.now();
         let found = self.store.find_active(&secret.hash(), now).await;
-        let Some(mut session) = found.map_err(repo)? else {
-            return Ok(None);
-        };
-        let Some(mut user) = self.users.by_id(session.user_id).await.map_err(repo)? else {
+        let Some((mut session, mut user)) = found.map_err(repo)? else {
             return Ok(None);
         };
         if now - session.last_seen_at >= self.rules.touch_interval {

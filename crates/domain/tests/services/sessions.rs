@@ -33,28 +33,7 @@ async fn an_unknown_or_expired_secret_signs_nobody_in() {
         .expect_find_active()
         .withf(|_, now| *now == t(0))
         .returning(|_, _| Ok(None));
-    ports.users.expect_by_id().never();
     let secret = SessionSecret::generate().unwrap();
-    assert!(
-        ports
-            .sessions()
-            .authenticate(&secret)
-            .await
-            .unwrap()
-            .is_none()
-    );
-}
-
-#[tokio::test]
-async fn a_session_of_a_deleted_user_signs_nobody_in() {
-    let mut ports = AccountPorts::new();
-    let secret = SessionSecret::generate().unwrap();
-    let row = stored(&secret, false);
-    ports
-        .sessions
-        .expect_find_active()
-        .returning(move |_, _| Ok(Some(row.clone())));
-    ports.users.expect_by_id().returning(|_| Ok(None));
     assert!(
         ports
             .sessions()
@@ -77,11 +56,7 @@ async fn an_idle_session_is_touched_at_most_once_a_minute_and_slides_its_expiry(
         .sessions
         .expect_find_active()
         .withf(move |hash, _| *hash == wanted)
-        .returning(move |_, _| Ok(Some(row.clone())));
-    ports
-        .users
-        .expect_by_id()
-        .returning(|_| Ok(Some(user(1, "susan", "h"))));
+        .returning(move |_, _| Ok(Some((row.clone(), user(1, "susan", "h")))));
     ports
         .sessions
         .expect_touch()
@@ -115,11 +90,7 @@ async fn a_remembered_session_keeps_its_fixed_lifetime() {
     ports
         .sessions
         .expect_find_active()
-        .returning(move |_, _| Ok(Some(row.clone())));
-    ports
-        .users
-        .expect_by_id()
-        .returning(|_| Ok(Some(user(1, "susan", "h"))));
+        .returning(move |_, _| Ok(Some((row.clone(), user(1, "susan", "h")))));
     ports
         .sessions
         .expect_touch()

@@ -50,15 +50,24 @@ async fn open(
     (secret, stored)
 }
 
+/// The session found by `secret` at `at(minutes)`; the user found with it must be the
+/// session's own, as stored.
 async fn find(
     sessions: &dyn SessionStore,
     secret: &SessionSecret,
     minutes: i64,
 ) -> Option<StoredSession> {
-    must(
+    let found = must(
         sessions.find_active(&secret.hash(), at(minutes)).await,
         "find_active",
-    )
+    );
+    found.map(|(session, user)| {
+        assert_eq!(
+            user.id, session.user_id,
+            "a session is found with its own user"
+        );
+        session
+    })
 }
 
 async fn handles(sessions: &dyn SessionStore, user: &User, minutes: i64) -> Vec<SessionHandle> {

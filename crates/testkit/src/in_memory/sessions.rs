@@ -1,21 +1,32 @@
 //! `InMemorySessions`: the `SessionStore` port in a list, under one mutex.
 
-use super::lock;
+use super::{InMemoryUsers, lock};
 use async_trait::async_trait;
 use microblog_domain::ports::{RepoError, SessionStore};
-use microblog_domain::{SessionHandle, SessionSecretHash, StoredSession, UserId};
-use std::sync::Mutex;
+use microblog_domain::{SessionHandle, SessionSecretHash, StoredSession, User, UserId};
+use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
-/// Login sessions in memory. Every call is one atomic step. It does not check that a user
-/// exists (the real store's foreign key does); it refuses a duplicate handle or secret hash
+/// Login sessions in memory, beside the users they belong to (a session is found with its
+/// user, as the real store joins them). Every call is one atomic step. It does not check
+/// that a user exists when a session is stored (the real store's foreign key does), but a
+/// session whose user is gone is never found; it refuses a duplicate handle or secret hash
 /// as the store's unique indexes do.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct InMemorySessions {
     rows: Mutex<Vec<StoredSession>>,
+    users: Arc<InMemoryUsers>,
 }
 
 impl InMemorySessions {
+    /// Sessions of the users in `users`.
+    pub fn new(users: Arc<InMemoryUsers>) -> Self {
+        Self {
+            rows: Mutex::default(),
+            users,
+        }
+    }
+
     /// Every stored session, expired ones included (for tests).
     pub fn all(&self) -> Vec<StoredSession> {
         lock(&self.rows).clone()
@@ -40,11 +51,15 @@ impl SessionStore for InMemorySessions {
         &self,
         secret_hash: &SessionSecretHash,
         now: OffsetDateTime,
-    ) -> Result<Option<StoredSession>, RepoError> {
-        Ok(lock(&self.rows)
+    ) -> Result<Option<(StoredSession, User)>, RepoError> {
+        let session = lock(&self.rows)
             .iter()
             .find(|row| &row.secret_hash == secret_hash && row.expires_at > now)
-            .cloned())
+            .cloned();
+        Ok(session.and_then(|session| {
+            let user = self.users.get(session.user_id)?;
+            Some((session, user))
+        }))
     }
 
     async fn touch(

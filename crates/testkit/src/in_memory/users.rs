@@ -64,6 +64,11 @@ impl InMemoryUsers {
         row.user.session_epoch += 1;
     }
 
+    /// The user with this id, if any (what a join finds).
+    pub(super) fn get(&self, id: UserId) -> Option<User> {
+        self.find(|user| user.id == id)
+    }
+
     /// Whether a user with this id exists (what a foreign key would check).
     pub(super) fn exists(&self, id: UserId) -> bool {
         lock(&self.rows).iter().any(|row| row.user.id == id)

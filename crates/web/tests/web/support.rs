@@ -66,10 +66,10 @@ impl TestApp {
         let users = Arc::new(InMemoryUsers::default());
         let world = World {
             posts: Arc::new(InMemoryPosts::new(users.clone())),
+            sessions: Arc::new(InMemorySessions::new(users.clone())),
             users,
             outbox: Arc::new(InMemoryOutbox::default()),
             mailer: Arc::new(RecordingMailer::new()),
-            sessions: Arc::new(InMemorySessions::default()),
             readiness: Arc::new(SwitchableReadiness::default()),
         };
         let mut chosen = Ports {
