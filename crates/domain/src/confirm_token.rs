@@ -7,13 +7,13 @@
 //! once that address is confirmed (or the account's address is another), it is dead.
 
 use crate::entities::UserId;
+use crate::micros::{from_micros, to_micros};
+use crate::signed_token::{self, TokenFault};
 use crate::values::SecretKey;
 use jwt_simple::prelude::*;
-use std::collections::HashSet;
 use time::OffsetDateTime;
 
 const AUDIENCE: &str = "microblog:confirm_email";
-const MAX_TOKEN_LENGTH: usize = 1024;
 
 /// A confirmation token as it appears in the link; says nothing until verified.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,25 +104,21 @@ impl ConfirmTokens {
         purpose: ConfirmPurpose,
         now: OffsetDateTime,
     ) -> ConfirmToken {
-        let issued = unix(now);
-        let ttl = Duration::from_secs(self.ttl.as_secs());
         let custom = ConfirmCustomClaims {
             confirm_email: user_id.0,
             addr: address.to_owned(),
             chg: match purpose {
                 ConfirmPurpose::Registration => None,
-                ConfirmPurpose::Change { requested_at } => Some(micros(requested_at)),
+                ConfirmPurpose::Change { requested_at } => Some(to_micros(requested_at)),
             },
         };
-        let mut claims = Claims::with_custom_claims(custom, ttl).with_audience(AUDIENCE);
-        claims.issued_at = Some(issued);
-        claims.invalid_before = Some(issued);
-        claims.expires_at = Some(issued + ttl);
-        let token = self
-            .signing_key
-            .authenticate(claims)
-            .expect("serializing fixed claims with an HMAC key cannot fail");
-        ConfirmToken(token)
+        ConfirmToken(signed_token::issue(
+            &self.signing_key,
+            AUDIENCE,
+            custom,
+            self.ttl,
+            now,
+        ))
     }
 
     /// Checks signature (HS256 only), audience, `iat`, and `exp` with zero tolerance.
@@ -135,48 +131,23 @@ impl ConfirmTokens {
         token: &str,
         now: OffsetDateTime,
     ) -> Result<ConfirmClaims, ConfirmTokenError> {
-        let now_unix = unix(now);
-        let options = VerificationOptions {
-            allowed_audiences: Some(HashSet::from([AUDIENCE.to_owned()])),
-            time_tolerance: Some(Duration::from_secs(0)),
-            max_token_length: Some(MAX_TOKEN_LENGTH),
-            artificial_time: Some(now_unix),
-            ..VerificationOptions::default()
-        };
-        let claims = self
-            .signing_key
-            .verify_token::<ConfirmCustomClaims>(token, Some(options))
-            .map_err(|error| match error.downcast_ref::<jwt_simple::JWTError>() {
-                Some(jwt_simple::JWTError::TokenHasExpired) => ConfirmTokenError::Expired,
-                _ => ConfirmTokenError::Invalid,
+        let custom: ConfirmCustomClaims =
+            signed_token::verify(&self.signing_key, AUDIENCE, token, now).map_err(|fault| {
+                match fault {
+                    TokenFault::Expired => ConfirmTokenError::Expired,
+                    TokenFault::Invalid => ConfirmTokenError::Invalid,
+                }
             })?;
-        let expires_at = claims.expires_at.ok_or(ConfirmTokenError::Invalid)?;
-        claims.issued_at.ok_or(ConfirmTokenError::Invalid)?;
-        if now_unix >= expires_at {
-            return Err(ConfirmTokenError::Expired);
-        }
-        let purpose = match claims.custom.chg {
+        let purpose = match custom.chg {
             None => ConfirmPurpose::Registration,
             Some(requested_at) => ConfirmPurpose::Change {
-                requested_at: OffsetDateTime::from_unix_timestamp_nanos(
-                    i128::from(requested_at) * 1_000,
-                )
-                .map_err(|_| ConfirmTokenError::Invalid)?,
+                requested_at: from_micros(requested_at).ok_or(ConfirmTokenError::Invalid)?,
             },
         };
         Ok(ConfirmClaims {
-            user_id: UserId(claims.custom.confirm_email),
-            address: claims.custom.addr,
+            user_id: UserId(custom.confirm_email),
+            address: custom.addr,
             purpose,
         })
     }
-}
-
-/// `at` in whole microseconds since the epoch (the precision storage keeps).
-fn micros(at: OffsetDateTime) -> i64 {
-    i64::try_from(at.unix_timestamp_nanos().div_euclid(1_000)).unwrap_or(i64::MAX)
-}
-
-fn unix(at: OffsetDateTime) -> UnixTimeStamp {
-    Duration::from_secs(u64::try_from(at.unix_timestamp()).unwrap_or(0))
 }

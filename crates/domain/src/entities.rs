@@ -50,6 +50,15 @@ pub struct PendingEmail {
     pub requested_at: OffsetDateTime,
 }
 
+impl PendingEmail {
+    /// Whether this is the change asked for at `requested_at` (to the microsecond) for the
+    /// normalized `address`: what a link or a queued request for a change must match.
+    pub fn is_request(&self, address: &str, requested_at: OffsetDateTime) -> bool {
+        self.address.normalized() == address
+            && crate::micros::same_microsecond(self.requested_at, requested_at)
+    }
+}
+
 /// What registration stores.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewUser {

@@ -9,10 +9,12 @@ pub mod email;
 pub mod entities;
 pub mod mail_request;
 pub mod metrics;
+mod micros;
 pub mod ports;
 pub mod reset_token;
 pub mod services;
 pub mod session;
+mod signed_token;
 pub mod values;
 
 pub use confirm_token::{

@@ -179,16 +179,15 @@ mod unix_micros {
     use time::OffsetDateTime;
 
     pub fn serialize<S: Serializer>(at: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
-        let micros = at.unix_timestamp_nanos().div_euclid(1_000);
-        serializer.serialize_i64(i64::try_from(micros).map_err(serde::ser::Error::custom)?)
+        serializer.serialize_i64(crate::micros::to_micros(*at))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<OffsetDateTime, D::Error> {
         let micros = i64::deserialize(deserializer)?;
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
-            .map_err(serde::de::Error::custom)
+        crate::micros::from_micros(micros)
+            .ok_or_else(|| serde::de::Error::custom("a time out of range"))
     }
 }
 

@@ -7,13 +7,12 @@
 //! older link dies with it.
 
 use crate::entities::{User, UserId};
+use crate::signed_token::{self, TokenFault};
 use crate::values::{PasswordHash, SecretKey};
 use jwt_simple::prelude::*;
-use std::collections::HashSet;
 use time::OffsetDateTime;
 
 const AUDIENCE: &str = "microblog:reset_password";
-const MAX_TOKEN_LENGTH: usize = 1024;
 
 /// A signed reset token, as it appears in the link. Serialized as its text, so the web layer
 /// can take it from a path and keep it in the session; holding one says nothing about its
@@ -88,22 +87,17 @@ impl ResetTokens {
 
     /// A token for `user`, issued at `now`.
     pub fn issue(&self, user: &User, now: OffsetDateTime) -> ResetToken {
-        let issued = unix(now);
         let custom = ResetCustomClaims {
             reset_password: user.id.0,
             fp: self.fingerprint(&user.password_hash),
         };
-        let mut claims =
-            Claims::with_custom_claims(custom, Duration::from_secs(self.ttl.as_secs()))
-                .with_audience(AUDIENCE);
-        claims.issued_at = Some(issued);
-        claims.invalid_before = Some(issued);
-        claims.expires_at = Some(issued + Duration::from_secs(self.ttl.as_secs()));
-        let token = self
-            .signing_key
-            .authenticate(claims)
-            .expect("serializing fixed claims with an HMAC key cannot fail");
-        ResetToken(token)
+        ResetToken(signed_token::issue(
+            &self.signing_key,
+            AUDIENCE,
+            custom,
+            self.ttl,
+            now,
+        ))
     }
 
     /// Checks signature (HS256 only), audience, `iat`, and `exp` with zero tolerance: a token
@@ -113,29 +107,16 @@ impl ResetTokens {
     /// [`ResetTokenError::Expired`] at or after `exp`; [`ResetTokenError::Invalid`] for
     /// anything else that is wrong (bad signature, other algorithm, missing claims, garbage).
     pub fn verify(&self, token: &str, now: OffsetDateTime) -> Result<ResetClaims, ResetTokenError> {
-        let now_unix = unix(now);
-        let options = VerificationOptions {
-            allowed_audiences: Some(HashSet::from([AUDIENCE.to_owned()])),
-            time_tolerance: Some(Duration::from_secs(0)),
-            max_token_length: Some(MAX_TOKEN_LENGTH),
-            artificial_time: Some(now_unix),
-            ..VerificationOptions::default()
-        };
-        let claims = self
-            .signing_key
-            .verify_token::<ResetCustomClaims>(token, Some(options))
-            .map_err(|error| match error.downcast_ref::<jwt_simple::JWTError>() {
-                Some(jwt_simple::JWTError::TokenHasExpired) => ResetTokenError::Expired,
-                _ => ResetTokenError::Invalid,
+        let custom: ResetCustomClaims =
+            signed_token::verify(&self.signing_key, AUDIENCE, token, now).map_err(|fault| {
+                match fault {
+                    TokenFault::Expired => ResetTokenError::Expired,
+                    TokenFault::Invalid => ResetTokenError::Invalid,
+                }
             })?;
-        let expires_at = claims.expires_at.ok_or(ResetTokenError::Invalid)?;
-        claims.issued_at.ok_or(ResetTokenError::Invalid)?;
-        if now_unix >= expires_at {
-            return Err(ResetTokenError::Expired);
-        }
         Ok(ResetClaims {
-            user_id: UserId(claims.custom.reset_password),
-            fingerprint: claims.custom.fp,
+            user_id: UserId(custom.reset_password),
+            fingerprint: custom.fp,
         })
     }
 
@@ -149,10 +130,6 @@ impl ResetTokens {
         let mac = hmac_sha256::HMAC::mac(hash.as_str().as_bytes(), self.fingerprint_key);
         Base64UrlSafeNoPadding::encode_to_string(&mac[..16]).expect("encoding 16 bytes cannot fail")
     }
-}
-
-fn unix(at: OffsetDateTime) -> UnixTimeStamp {
-    Duration::from_secs(u64::try_from(at.unix_timestamp()).unwrap_or(0))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -141,20 +141,19 @@ impl EmailConfirmation {
         let Some(user) = self.users.by_id(user_id).await.map_err(repo)? else {
             return Err(ConfirmEmailError::LinkInvalid);
         };
-        let pending = user.pending_email.as_ref();
-        let is_this_change = pending.is_some_and(|pending| {
-            pending.address.normalized() == address
-                && same_microsecond(pending.requested_at, requested_at)
-        });
-        if !is_this_change {
+        let this_change = user
+            .pending_email
+            .as_ref()
+            .filter(|pending| pending.is_request(address, requested_at));
+        let Some(pending) = this_change else {
             return Err(if user.email.normalized() == address {
                 ConfirmEmailError::LinkUsed
-            } else if pending.is_some() {
+            } else if user.pending_email.is_some() {
                 ConfirmEmailError::LinkSuperseded
             } else {
                 ConfirmEmailError::LinkInvalid
             });
-        }
+        };
         let outcome = self
             .users
             .apply_email_change(user.id, address, requested_at, now)
@@ -168,11 +167,10 @@ impl EmailConfirmation {
                 return Err(ConfirmEmailError::AddressTaken);
             }
         };
-        let new_address = pending.map(|pending| pending.address.as_str().to_owned());
         let notice = MailRequest::EmailChanged {
             user_id: user.id,
             previous_address: previous.as_str().to_owned(),
-            new_address: new_address.unwrap_or_else(|| address.to_owned()),
+            new_address: pending.address.as_str().to_owned(),
             changed_at: now,
         };
         // The change is committed: a notice that cannot be queued is logged loudly, and
@@ -215,11 +213,6 @@ impl EmailConfirmation {
         self.mail.queue(&confirmation_mail(user)).await?;
         Ok(Resend::Queued)
     }
-}
-
-/// Whether two instants fall in the same microsecond (the precision storage keeps).
-pub(crate) fn same_microsecond(a: OffsetDateTime, b: OffsetDateTime) -> bool {
-    a.unix_timestamp_nanos().div_euclid(1_000) == b.unix_timestamp_nanos().div_euclid(1_000)
 }
 
 /// The mail that asks `user` to confirm their current address.

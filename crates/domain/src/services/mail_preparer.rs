@@ -1,7 +1,6 @@
 //! `MailPreparer`: turns a stored mail request into the email to send now, minting any link
 //! at that moment, or says why it must not be sent.
 
-use super::email_confirmation::same_microsecond;
 use super::{UnexpectedError, repo};
 use crate::confirm_token::{ConfirmPurpose, ConfirmTokens};
 use crate::email::{Email, EmailIntent, EmailKind};
@@ -259,10 +258,10 @@ impl MailPreparer {
         let Some(user) = self.users.by_id(user_id).await.map_err(repo)? else {
             return Ok(Err(Prepared::Drop("the account was deleted")));
         };
-        let still_pending = user.pending_email.as_ref().is_some_and(|pending| {
-            pending.address.normalized() == new_address.normalized()
-                && same_microsecond(pending.requested_at, requested_at)
-        });
+        let still_pending = user
+            .pending_email
+            .as_ref()
+            .is_some_and(|pending| pending.is_request(new_address.normalized(), requested_at));
         if !still_pending {
             return Ok(Err(Prepared::Drop(
                 "the address change is no longer pending",
