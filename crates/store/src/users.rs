@@ -262,11 +262,9 @@ impl UserRepository for SeaOrmUsers {
         let Some(user) = self.by_id(id).await? else {
             return Ok(EmailChangeOutcome::NotPending);
         };
-        let requested_at = to_micros(requested_at);
         let Some(pending) = user
             .pending_email
-            .filter(|p| p.address.normalized() == address)
-            .filter(|p| to_micros(p.requested_at) == requested_at)
+            .filter(|pending| pending.is_request(address, requested_at))
         else {
             return Ok(EmailChangeOutcome::NotPending);
         };
@@ -284,7 +282,7 @@ impl UserRepository for SeaOrmUsers {
                 Expr::value(None::<i64>),
             )
             .filter(user::Column::Id.eq(id.0))
-            .filter(user::Column::PendingEmailRequestedAt.eq(requested_at))
+            .filter(user::Column::PendingEmailRequestedAt.eq(to_micros(requested_at)))
             .filter(user::Column::EmailNormalized.eq(user.email.normalized()))
             .exec(&self.conn)
             .await;
@@ -301,7 +299,7 @@ impl UserRepository for SeaOrmUsers {
                         Expr::value(None::<i64>),
                     )
                     .filter(user::Column::Id.eq(id.0))
-                    .filter(user::Column::PendingEmailRequestedAt.eq(requested_at))
+                    .filter(user::Column::PendingEmailRequestedAt.eq(to_micros(requested_at)))
                     .exec(&self.conn)
                     .await
                     .map_err(RepoError::new)?;

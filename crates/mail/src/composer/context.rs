@@ -40,16 +40,8 @@ pub(super) fn values(intent: &EmailIntent, base_url: &str) -> Value {
             username,
             token,
             valid_for_hours,
-        } => {
-            let link = microblog_routes::confirm_email_link(base_url, token.as_str());
-            context! {
-                username => username,
-                href => safe_href(&link),
-                link => link,
-                valid_for_hours => *valid_for_hours,
-            }
         }
-        EmailIntent::ConfirmEmailChange {
+        | EmailIntent::ConfirmEmailChange {
             username,
             token,
             valid_for_hours,

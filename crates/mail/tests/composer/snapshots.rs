@@ -80,14 +80,15 @@ fn reset_password_email_matches_its_snapshot() {
     check("reset_password", &email, Some(&token));
 }
 
-#[test]
-fn confirm_email_email_matches_its_snapshot() {
+/// A confirmation email (registration or address change) carries its link in both parts
+/// and matches its snapshot.
+fn check_confirmation(
+    kind: &str,
+    subject: &str,
+    intent: impl Fn(microblog_domain::ConfirmToken) -> EmailIntent,
+) {
     let token = fresh_token();
-    let intent = EmailIntent::ConfirmEmail {
-        username: "susan".into(),
-        token: microblog_domain::ConfirmToken::from_link(token.clone()),
-        valid_for_hours: 48,
-    };
+    let intent = intent(microblog_domain::ConfirmToken::from_link(token.clone()));
     let email = compose(&super::composer_at("http://localhost:5000"), &intent);
     let link = format!("http://localhost:5000/confirm_email/{token}");
     assert!(
@@ -95,27 +96,34 @@ fn confirm_email_email_matches_its_snapshot() {
         "the link is in the text part"
     );
     assert!(email.html_body.contains(&link), "and in the HTML part");
-    assert_eq!(email.subject, "[Microblog] Confirm Your Email Address");
-    check("confirm_email", &email, Some(&token));
+    assert_eq!(email.subject, subject);
+    check(kind, &email, Some(&token));
+}
+
+#[test]
+fn confirm_email_email_matches_its_snapshot() {
+    check_confirmation(
+        "confirm_email",
+        "[Microblog] Confirm Your Email Address",
+        |token| EmailIntent::ConfirmEmail {
+            username: "susan".into(),
+            token,
+            valid_for_hours: 48,
+        },
+    );
 }
 
 #[test]
 fn confirm_email_change_email_matches_its_snapshot() {
-    let token = fresh_token();
-    let intent = EmailIntent::ConfirmEmailChange {
-        username: "susan".into(),
-        token: microblog_domain::ConfirmToken::from_link(token.clone()),
-        valid_for_hours: 48,
-    };
-    let email = compose(&super::composer_at("http://localhost:5000"), &intent);
-    let link = format!("http://localhost:5000/confirm_email/{token}");
-    assert!(
-        email.text_body.contains(&link),
-        "the link is in the text part"
+    check_confirmation(
+        "confirm_email_change",
+        "[Microblog] Confirm Your New Email Address",
+        |token| EmailIntent::ConfirmEmailChange {
+            username: "susan".into(),
+            token,
+            valid_for_hours: 48,
+        },
     );
-    assert!(email.html_body.contains(&link), "and in the HTML part");
-    assert_eq!(email.subject, "[Microblog] Confirm Your New Email Address");
-    check("confirm_email_change", &email, Some(&token));
 }
 
 #[test]

@@ -74,6 +74,29 @@ impl InMemoryUsers {
         lock(&self.rows).iter().any(|row| row.user.id == id)
     }
 
+    /// The per-account throttles (reset requests, confirmation resends): the `slot` of user
+    /// `id` is won at `now` if it is free, that is exactly `window` after the last win; a
+    /// request from before the last win (a clock that went back) does not win either. An
+    /// unknown id wins nothing.
+    fn claim_slot(
+        &self,
+        id: UserId,
+        now: OffsetDateTime,
+        window: Duration,
+        slot: impl Fn(&mut Row) -> &mut Option<OffsetDateTime>,
+    ) -> bool {
+        let mut rows = lock(&self.rows);
+        let Some(row) = rows.iter_mut().find(|row| row.user.id == id) else {
+            return false;
+        };
+        let last = slot(row);
+        let free = last.is_none_or(|last| later(last, window) <= now);
+        if free {
+            *last = Some(now);
+        }
+        free
+    }
+
     fn find(&self, wanted: impl Fn(&User) -> bool) -> Option<User> {
         lock(&self.rows)
             .iter()
@@ -186,19 +209,7 @@ impl UserRepository for InMemoryUsers {
         now: OffsetDateTime,
         window: Duration,
     ) -> Result<bool, RepoError> {
-        let mut rows = lock(&self.rows);
-        let Some(row) = rows.iter_mut().find(|row| row.user.id == id) else {
-            return Ok(false);
-        };
-        // Free again exactly `window` after the last win; a request from before the last
-        // win (a clock that went back) does not win either.
-        let free = row
-            .last_reset_requested_at
-            .is_none_or(|last| later(last, window) <= now);
-        if free {
-            row.last_reset_requested_at = Some(now);
-        }
-        Ok(free)
+        Ok(self.claim_slot(id, now, window, |row| &mut row.last_reset_requested_at))
     }
 
     async fn confirm_email(
@@ -224,17 +235,7 @@ impl UserRepository for InMemoryUsers {
         now: OffsetDateTime,
         window: Duration,
     ) -> Result<bool, RepoError> {
-        let mut rows = lock(&self.rows);
-        let Some(row) = rows.iter_mut().find(|row| row.user.id == id) else {
-            return Ok(false);
-        };
-        let free = row
-            .confirmation_sent_at
-            .is_none_or(|last| later(last, window) <= now);
-        if free {
-            row.confirmation_sent_at = Some(now);
-        }
-        Ok(free)
+        Ok(self.claim_slot(id, now, window, |row| &mut row.confirmation_sent_at))
     }
 
     async fn request_email_change(
@@ -266,10 +267,12 @@ impl UserRepository for InMemoryUsers {
         let Some(index) = rows.iter().position(|row| row.user.id == id) else {
             return Ok(EmailChangeOutcome::NotPending);
         };
-        let Some(pending) = rows[index].user.pending_email.clone().filter(|pending| {
-            pending.address.normalized() == address
-                && pending.requested_at == to_microseconds(requested_at)
-        }) else {
+        let Some(pending) = rows[index]
+            .user
+            .pending_email
+            .clone()
+            .filter(|pending| pending.is_request(address, requested_at))
+        else {
             return Ok(EmailChangeOutcome::NotPending);
         };
         rows[index].user.pending_email = None;
