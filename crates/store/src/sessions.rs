@@ -4,6 +4,7 @@
 //! its `WHERE`, joined with the session's user; writes are single statements (insert, conditional update or delete), so a
 //! revoke is seen by the next request of every instance sharing the database.
 
+use crate::binds::Binds;
 use crate::entities::session::{self, Column};
 use crate::entities::user;
 use crate::timestamp::{from_micros, to_micros};
@@ -14,8 +15,8 @@ use microblog_domain::ports::{RepoError, SessionStore};
 use microblog_domain::{Device, SessionHandle, SessionSecretHash, StoredSession, User, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QueryResult,
 };
 use time::OffsetDateTime;
 
@@ -52,27 +53,29 @@ impl SessionStore for SeaOrmSessions {
         Ok(())
     }
 
-    /// One `SELECT` of the session joined with its user. Not `.one()`: its bound `LIMIT`
-    /// makes SQLite recompile the statement on every call (see `posts::timeline`), and a
-    /// unique key needs no limit.
+    /// One `SELECT` of the session joined with its user, a constant text (so each pooled
+    /// connection prepares it once) read by position (see [`ACTIVE_SESSION`]).
     async fn find_active(
         &self,
         secret_hash: &SessionSecretHash,
         now: OffsetDateTime,
     ) -> Result<Option<(StoredSession, User)>, RepoError> {
-        let found = session::Entity::find()
-            .filter(Column::SecretHash.eq(secret_hash.as_str()))
-            .filter(Column::ExpiresAt.gt(to_micros(now)))
-            .find_also_related(user::Entity)
-            .all(&self.conn)
+        let mut binds = Binds::new(self.conn.get_database_backend());
+        let sql = format!(
+            "{ACTIVE_SESSION} {} AND \"s\".\"expires_at\" > {}",
+            binds.bind(secret_hash.as_str()),
+            binds.bind(to_micros(now)),
+        );
+        let Some(row) = self
+            .conn
+            .query_one_raw(binds.statement(sql))
             .await
             .map_err(RepoError::new)?
-            .into_iter()
-            .next();
-        match found {
-            Some((session, Some(user))) => Ok(Some((to_session(session)?, to_user(user)?))),
-            _ => Ok(None),
-        }
+        else {
+            return Ok(None);
+        };
+        let (session, user) = session_and_user_at(&row).map_err(RepoError::new)?;
+        Ok(Some((to_session(session)?, to_user(user)?)))
     }
 
     async fn touch(
@@ -149,6 +152,47 @@ impl SessionStore for SeaOrmSessions {
 
 /// A row as the domain's `StoredSession`; a row the domain would not accept (a malformed
 /// handle, an unrepresentable time) is a storage failure.
+/// The session's columns, then its user's, each in its entity's field order, for
+/// [`session_and_user_at`]; ends with the `WHERE` on the secret's hash, whose value follows.
+/// Not sea-orm's `find_also_related`: it builds the statement anew on every request and
+/// reads each column by a name it formats per row, together twice the cost of the `SELECT`
+/// itself (callgrind, `xtask/profile/profile.sh`).
+const ACTIVE_SESSION: &str = r#"SELECT "s"."id", "s"."handle", "s"."secret_hash", "s"."user_id", "s"."user_agent", "s"."ip", "s"."created_at", "s"."last_seen_at", "s"."expires_at", "s"."persistent", "u"."id", "u"."username", "u"."username_skeleton", "u"."email", "u"."email_normalized", "u"."password_hash", "u"."about_me", "u"."last_seen", "u"."session_epoch", "u"."last_reset_requested_at", "u"."email_confirmed_at", "u"."confirmation_sent_at", "u"."pending_email", "u"."pending_email_requested_at", "u"."created_at" FROM "sessions" AS "s" INNER JOIN "user" AS "u" ON "u"."id" = "s"."user_id" WHERE "s"."secret_hash" ="#;
+
+/// A row of [`ACTIVE_SESSION`].
+fn session_and_user_at(row: &QueryResult) -> Result<(session::Model, user::Model), DbErr> {
+    let session = session::Model {
+        id: row.try_get_by_index(0)?,
+        handle: row.try_get_by_index(1)?,
+        secret_hash: row.try_get_by_index(2)?,
+        user_id: row.try_get_by_index(3)?,
+        user_agent: row.try_get_by_index(4)?,
+        ip: row.try_get_by_index(5)?,
+        created_at: row.try_get_by_index(6)?,
+        last_seen_at: row.try_get_by_index(7)?,
+        expires_at: row.try_get_by_index(8)?,
+        persistent: row.try_get_by_index(9)?,
+    };
+    let user = user::Model {
+        id: row.try_get_by_index(10)?,
+        username: row.try_get_by_index(11)?,
+        username_skeleton: row.try_get_by_index(12)?,
+        email: row.try_get_by_index(13)?,
+        email_normalized: row.try_get_by_index(14)?,
+        password_hash: row.try_get_by_index(15)?,
+        about_me: row.try_get_by_index(16)?,
+        last_seen: row.try_get_by_index(17)?,
+        session_epoch: row.try_get_by_index(18)?,
+        last_reset_requested_at: row.try_get_by_index(19)?,
+        email_confirmed_at: row.try_get_by_index(20)?,
+        confirmation_sent_at: row.try_get_by_index(21)?,
+        pending_email: row.try_get_by_index(22)?,
+        pending_email_requested_at: row.try_get_by_index(23)?,
+        created_at: row.try_get_by_index(24)?,
+    };
+    Ok((session, user))
+}
+
 fn to_session(row: session::Model) -> Result<StoredSession, RepoError> {
     let handle = SessionHandle::parse(&row.handle)
         .ok_or_else(|| RepoError::new(format!("malformed session handle in row {}", row.id)))?;

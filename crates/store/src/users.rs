@@ -317,7 +317,8 @@ pub(crate) fn to_user(row: user::Model) -> Result<User, RepoError> {
     Ok(User {
         id: UserId(row.id),
         username: Username::from_stored(&row.username).map_err(RepoError::new)?,
-        email: EmailAddress::parse(&row.email).map_err(RepoError::new)?,
+        email: EmailAddress::from_stored(&row.email, &row.email_normalized)
+            .map_err(RepoError::new)?,
         password_hash: PasswordHash::from_phc(row.password_hash),
         about_me: AboutMe::from_stored(&row.about_me).map_err(RepoError::new)?,
         last_seen: from_micros(row.last_seen).map_err(RepoError::new)?,

@@ -59,6 +59,30 @@ impl EmailAddress {
         })
     }
 
+    /// An address read back from storage with the key stored beside it, both written by
+    /// [`EmailAddress::parse`]: checked only for what would make it dangerous to mail (a
+    /// control character, no `@`), not normalized again; a page lists dozens of authors.
+    ///
+    /// # Errors
+    /// [`EmailAddressError`] when either form is empty, holds a control character or no `@`.
+    pub fn from_stored(entered: &str, normalized: &str) -> Result<Self, EmailAddressError> {
+        for form in [entered, normalized] {
+            if form.is_empty() {
+                return Err(EmailAddressError::Empty);
+            }
+            if control::any(form) {
+                return Err(EmailAddressError::ControlCharacter);
+            }
+            if !form.contains('@') {
+                return Err(EmailAddressError::Invalid);
+            }
+        }
+        Ok(Self {
+            entered: entered.to_owned(),
+            normalized: normalized.to_owned(),
+        })
+    }
+
     /// The address as entered (trimmed): where mail goes.
     pub fn as_str(&self) -> &str {
         &self.entered
@@ -155,6 +179,20 @@ mod tests {
         assert_eq!(masked("Bob.Smith@mail.corp.example.org"), "B•••@m•••.org");
         assert_eq!(masked("émile@été.fr"), "é•••@é•••.fr");
         assert!(!masked("secret-name@hidden.net").contains("secret"));
+    }
+
+    #[test]
+    fn a_stored_address_comes_back_as_parsed_and_a_damaged_one_is_refused() {
+        let parsed = EmailAddress::parse("Susan@Example.COM").unwrap();
+        let stored = EmailAddress::from_stored(parsed.as_str(), parsed.normalized()).unwrap();
+        assert_eq!(stored, parsed);
+        let refused = |entered: &str, key: &str| EmailAddress::from_stored(entered, key);
+        assert_eq!(refused("", "a@b.c"), Err(EmailAddressError::Empty));
+        assert_eq!(
+            refused("a@b.c\r\nBcc: x@y.z", "a@b.c"),
+            Err(EmailAddressError::ControlCharacter)
+        );
+        assert_eq!(refused("a@b.c", "ab.c"), Err(EmailAddressError::Invalid));
     }
 
     #[test]

@@ -1,19 +1,25 @@
-//! A home page from the feed: the page's keys from `timeline_entry` (one primary-key range)
-//! merged with the posts of followed authors that were not fanned out (a partial index holds
-//! only those), then the winners joined with `post` and `user`. When the feed ends before
-//! the page does, the page comes from the read-time query instead, which gives the same
-//! answer for any request: a feed always holds a newest-first prefix of the fanned-out
-//! timeline (trims cut its oldest end; an unfollow removes one author everywhere in it).
+//! A home page from the feed, in one statement: the page's keys from `timeline_entry` (one
+//! primary-key range) united with the posts of followed authors that were not fanned out
+//! (a partial index holds only those), the winners joined with `post` and `user`, and
+//! beside them whether the feed could answer. When the feed ends before the page does, the
+//! page comes from the read-time query instead, which gives the same answer for any
+//! request: a feed always holds a newest-first prefix of the fanned-out timeline (trims cut
+//! its oldest end; an unfollow removes one author everywhere in it).
+//!
+//! One statement rather than three (feed keys, merged keys, posts by id): each statement
+//! through sea-orm and sqlx costs about as much as the SQLite work of a whole page, and the
+//! keys no longer travel to Rust and back (callgrind, `xtask/profile/profile.sh`).
 
 use crate::binds::Binds;
-use crate::posts::timeline::{self, POST_COLUMNS, Posts, Start};
+use crate::posts::timeline::{self, POST_COLUMNS, Posts, Start, decode_posts};
 use microblog_domain::ports::RepoError;
 use microblog_domain::{Page, PageRequest, TimelinePost, UserId};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
-use std::cmp::Reverse;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
-/// A post's place in the order: `(timestamp, id)`.
-type Key = (i64, i64);
+/// The position of the "feed entries in range" column, after [`POST_COLUMNS`].
+const FEED_ROWS: usize = 7;
+/// The position of the "feed reaches back to the cursor" column.
+const FEED_REACHES: usize = 8;
 
 /// The page `request` of `user`'s home timeline.
 pub(super) async fn page(
@@ -24,107 +30,106 @@ pub(super) async fn page(
     let Some(start) = Start::of(conn, request).await? else {
         return Ok(Page::empty(request));
     };
-    let wanted = usize::try_from(request.per_page()).unwrap_or(usize::MAX) + 1;
-    let skip = usize::try_from(start.offset()).unwrap_or(usize::MAX);
-    let needed = wanted.saturating_add(skip);
-    let keys = feed_and_merged(conn, user, start, needed)
+    let wanted = u64::from(request.per_page()) + 1;
+    let needed = wanted.saturating_add(start.offset());
+    let statement = statement(conn.get_database_backend(), user, start, wanted, needed);
+    let rows = conn
+        .query_all_raw(statement)
         .await
         .map_err(RepoError::new)?;
-    let Some(mut keys) = keys else {
-        return timeline::page(conn, Posts::FollowedBy(user), request).await;
+    let feed_answers = match rows.first() {
+        None => false,
+        Some(row) => {
+            let in_range: i64 = row.try_get_by_index(FEED_ROWS).map_err(RepoError::new)?;
+            let reaches: i64 = row.try_get_by_index(FEED_REACHES).map_err(RepoError::new)?;
+            match start {
+                Start::Newer(..) => reaches > 0,
+                Start::Skip(_) | Start::Older(..) => {
+                    u64::try_from(in_range).unwrap_or(0) >= needed
+                }
+            }
+        }
     };
-    let newer = matches!(start, Start::Newer(..));
-    if newer {
-        keys.sort_unstable();
-    } else {
-        keys.sort_unstable_by_key(|key| Reverse(*key));
+    if !feed_answers {
+        return timeline::page(conn, Posts::FollowedBy(user), request).await;
     }
-    keys.dedup();
-    let ids: Vec<i64> = keys
-        .into_iter()
-        .skip(skip)
-        .take(wanted)
-        .map(|k| k.1)
-        .collect();
-    let rows = posts_by_id(conn, &ids, start.direction()).await?;
-    Ok(Page::from_lookahead(request, rows))
+    Ok(Page::from_lookahead(request, decode_posts(&rows)?))
 }
 
-/// The keys of up to `needed` feed entries and as many merged posts from `start`, or `None`
-/// when the feed cannot answer (it ends before `needed` entries while older posts may
-/// exist, or it does not reach back to a "newer than" cursor).
-async fn feed_and_merged(
-    conn: &DatabaseConnection,
+/// The page's posts from the feed and the un-fanned posts, each row carrying how many feed
+/// entries lie in the page's range (up to `needed`: fewer means the feed ended) and, for a
+/// "newer than" cursor, whether the feed holds an entry at or before the cursor (then it
+/// holds every fanned-out post newer than it too).
+///
+/// Placeholders are handed out in the order they appear in the text (SQLite numbers `?` by
+/// position); `LIMIT`/`OFFSET` are integer literals, as in [`timeline`].
+fn statement(
+    backend: DbBackend,
     user: UserId,
     start: Start,
-    needed: usize,
-) -> Result<Option<Vec<Key>>, DbErr> {
-    if let Start::Newer(timestamp, id) = start
-        && !feed_reaches(conn, user, (timestamp, id)).await?
-    {
-        return Ok(None);
-    }
-    let limit = needed as u64;
-    let backend = conn.get_database_backend();
+    wanted: u64,
+    needed: u64,
+) -> Statement {
     let direction = start.direction();
+    let skip = start.offset();
     let mut binds = Binds::new(backend);
-    let sql = format!(
-        r#"SELECT "post_timestamp" AS "t", "post_id" AS "i" FROM "timeline_entry" WHERE "user_id" = {}{} ORDER BY "post_timestamp" {direction}, "post_id" {direction} LIMIT {limit}"#,
+    let in_range = format!(
+        r#"(SELECT COUNT(*) FROM (SELECT 1 AS "one" FROM "timeline_entry" WHERE "user_id" = {}{} LIMIT {needed}) AS "c")"#,
         binds.bind(user.0),
         start.range_on(&mut binds, "post_timestamp", "post_id"),
     );
-    let mut keys = query_keys(conn, binds, &sql).await?;
-    let newer = matches!(start, Start::Newer(..));
-    if keys.len() < needed && !newer {
-        return Ok(None);
-    }
-    let mut binds = Binds::new(backend);
-    let sql = format!(
-        r#"SELECT "timestamp" AS "t", "id" AS "i" FROM "post" WHERE "fanned_out" = FALSE AND "user_id" IN (SELECT "followed_id" FROM "followers" WHERE "follower_id" = {}){} ORDER BY "timestamp" {direction}, "id" {direction} LIMIT {limit}"#,
+    let reaches = match start {
+        Start::Newer(timestamp, id) => format!(
+            r#"(SELECT COUNT(*) FROM (SELECT 1 AS "one" FROM "timeline_entry" WHERE "user_id" = {} AND "post_timestamp" <= {} AND ("post_timestamp" < {} OR "post_id" <= {}) LIMIT 1) AS "r")"#,
+            binds.bind(user.0),
+            binds.bind(timestamp),
+            binds.bind(timestamp),
+            binds.bind(id),
+        ),
+        // BIGINT like the `COUNT(*)` it stands for (a bare `0` is `INT4` on PostgreSQL).
+        Start::Skip(_) | Start::Older(..) => String::from("CAST(0 AS BIGINT)"),
+    };
+    let feed = format!(
+        r#"SELECT "post_timestamp" AS "t", "post_id" AS "i" FROM "timeline_entry" WHERE "user_id" = {}{} ORDER BY "post_timestamp" {direction}, "post_id" {direction} LIMIT {needed}"#,
+        binds.bind(user.0),
+        start.range_on(&mut binds, "post_timestamp", "post_id"),
+    );
+    let merged = format!(
+        r#"SELECT "timestamp" AS "t", "id" AS "i" FROM "post" WHERE "fanned_out" = FALSE AND "user_id" IN (SELECT "followed_id" FROM "followers" WHERE "follower_id" = {}){} ORDER BY "timestamp" {direction}, "id" {direction} LIMIT {needed}"#,
         binds.bind(user.0),
         start.range_on(&mut binds, "timestamp", "id"),
     );
-    keys.extend(query_keys(conn, binds, &sql).await?);
-    Ok(Some(keys))
-}
-
-/// Whether `user`'s feed holds an entry at or before `key`: then it holds every fanned-out
-/// post newer than `key` too.
-async fn feed_reaches(conn: &DatabaseConnection, user: UserId, key: Key) -> Result<bool, DbErr> {
-    let mut binds = Binds::new(conn.get_database_backend());
     let sql = format!(
-        r#"SELECT "post_timestamp" AS "t", "post_id" AS "i" FROM "timeline_entry" WHERE "user_id" = {} AND "post_timestamp" <= {} AND ("post_timestamp" < {} OR "post_id" <= {}) LIMIT 1"#,
-        binds.bind(user.0),
-        binds.bind(key.0),
-        binds.bind(key.0),
-        binds.bind(key.1),
+        r#"SELECT {POST_COLUMNS}, {in_range} AS "feed_rows", {reaches} AS "feed_reaches" FROM (SELECT "t", "i" FROM (SELECT "t", "i" FROM ({feed}) AS "f" UNION SELECT "t", "i" FROM ({merged}) AS "m") AS "keys" ORDER BY "t" {direction}, "i" {direction} LIMIT {wanted} OFFSET {skip}) AS "k" INNER JOIN "post" AS "p" ON "p"."id" = "k"."i" INNER JOIN "user" AS "u" ON "u"."id" = "p"."user_id" ORDER BY "p"."timestamp" {direction}, "p"."id" {direction}"#
     );
-    Ok(!query_keys(conn, binds, &sql).await?.is_empty())
+    binds.statement(sql)
 }
 
-/// The `("t", "i")` pairs a statement returns.
-async fn query_keys(conn: &DatabaseConnection, binds: Binds, sql: &str) -> Result<Vec<Key>, DbErr> {
-    conn.query_all_raw(binds.statement(sql))
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get("", "t")?, row.try_get("", "i")?)))
-        .collect()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The posts `ids`, with their authors, ordered by `(timestamp, id)` in `direction`.
-async fn posts_by_id(
-    conn: &DatabaseConnection,
-    ids: &[i64],
-    direction: &str,
-) -> Result<Vec<TimelinePost>, RepoError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    #[test]
+    fn placeholders_come_in_text_order_and_limits_are_literals() {
+        let statement = statement(
+            DbBackend::Postgres,
+            UserId(7),
+            Start::Newer(1_000, 42),
+            26,
+            26,
+        );
+        let sql = &statement.sql;
+        let positions: Vec<usize> = (1..=16)
+            .map(|n| sql.find(&format!("${n} ")).or_else(|| sql.find(&format!("${n})"))))
+            .map(|found| found.unwrap_or_else(|| panic!("placeholder missing in {sql}")))
+            .collect();
+        assert!(positions.is_sorted(), "{sql}");
+        assert!(!sql.contains("$17"), "{sql}");
+        assert!(sql.contains("LIMIT 26 OFFSET 0"), "{sql}");
+        assert_eq!(statement.values.map(|v| v.0.len()), Some(16), "bound, not written");
+        let skip = super::statement(DbBackend::Sqlite, UserId(7), Start::Skip(50), 26, 76);
+        assert!(skip.sql.contains(r#"CAST(0 AS BIGINT) AS "feed_reaches""#), "{}", skip.sql);
+        assert!(skip.sql.contains("LIMIT 76) AS \"c\""), "{}", skip.sql);
+        assert!(skip.sql.contains("LIMIT 26 OFFSET 50"), "{}", skip.sql);
     }
-    let mut binds = Binds::new(conn.get_database_backend());
-    let list: Vec<String> = ids.iter().map(|id| binds.bind(*id)).collect();
-    let sql = format!(
-        r#"SELECT {POST_COLUMNS} FROM "post" AS "p" INNER JOIN "user" AS "u" ON "u"."id" = "p"."user_id" WHERE "p"."id" IN ({}) ORDER BY "p"."timestamp" {direction}, "p"."id" {direction}"#,
-        list.join(", ")
-    );
-    timeline::with_authors(conn, binds.statement(sql)).await
 }
