@@ -63,6 +63,38 @@ impl Web {
         Ok((status, Html(html)).into_response())
     }
 
+    /// A guest's form page as first shown (no user, no flash message, an empty form): every
+    /// guest gets the same HTML but for the CSRF token, so the page is rendered once and
+    /// then only joined with each token ([`Templates::with_token`]). `context` must be the
+    /// same on every call for `template` (no `next`, no form state, no error); a signed-in
+    /// visitor or a pending flash gets the page rendered in full.
+    ///
+    /// [`Templates::with_token`]: crate::templates::Templates::with_token
+    pub(crate) fn pristine_guest_page(
+        &self,
+        template: &'static str,
+        context: Value,
+    ) -> Result<Response, WebError> {
+        if self.visitor.is_some() || self.session.has_flashes() {
+            return self.page(template, context);
+        }
+        let csrf_token = self.session.csrf_token()?;
+        let css_url = self.state.assets.css_url();
+        let html = self
+            .state
+            .templates
+            .with_token(template, csrf_token.as_str(), |token| {
+                let base = context! {
+                    current_user => None::<()>,
+                    flashes => Vec::<Value>::new(),
+                    csrf_token => token,
+                    css_url => css_url,
+                };
+                context! { ..base, ..context }
+            })?;
+        Ok(Html(html).into_response())
+    }
+
     /// The 404 page.
     pub(crate) fn not_found(&self) -> Result<Response, WebError> {
         self.page_with_status(StatusCode::NOT_FOUND, "404.html", context! {})

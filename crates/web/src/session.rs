@@ -157,6 +157,11 @@ impl Session {
         });
     }
 
+    /// Whether a message is queued for the next page.
+    pub(crate) fn has_flashes(&self) -> bool {
+        !self.lock().data.flashes.is_empty()
+    }
+
     /// The queued messages, removed from the session: each is shown exactly once.
     pub(crate) fn take_flashes(&self) -> Vec<Flash> {
         let mut state = self.lock();

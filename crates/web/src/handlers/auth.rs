@@ -18,7 +18,12 @@ pub(crate) async fn login_form(
     Query(query): Query<PageQuery>,
     Guest(web): Guest,
 ) -> Result<Response, WebError> {
-    login_page(&web, &query, FormView::new(), StatusCode::OK)
+    let next = query.local_next();
+    let context = login_context(next.as_deref(), FormView::new());
+    if next.is_none() {
+        return web.pristine_guest_page("login.html", context);
+    }
+    web.page("login.html", context)
 }
 
 /// `POST /login`: checks the credentials and opens a new server-side session (a new cookie
@@ -69,12 +74,16 @@ fn login_page(
     form: FormView,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let context = context! {
-        title => "Sign In",
-        action => login_with_next(query.local_next().as_deref()),
-        form => Serde(form),
-    };
+    let context = login_context(query.local_next().as_deref(), form);
     web.page_with_status(status, "login.html", context)
+}
+
+fn login_context(next: Option<&str>, form: FormView) -> minijinja::Value {
+    context! {
+        title => "Sign In",
+        action => login_with_next(next),
+        form => Serde(form),
+    }
 }
 
 /// `GET /logout`: a one-button confirmation page, so that a link or image on another site
