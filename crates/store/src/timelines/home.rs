@@ -61,6 +61,10 @@ pub(super) async fn page(
 /// "newer than" cursor, whether the feed holds an entry at or before the cursor (then it
 /// holds every fanned-out post newer than it too).
 ///
+/// The two halves never share a post, so `UNION ALL` (no de-duplicating sort): the feed
+/// holds the user's own posts and the fanned-out posts of whom they follow, the merged half
+/// only un-fanned posts of whom they follow, and nobody follows themselves.
+///
 /// Placeholders are handed out in the order they appear in the text (SQLite numbers `?` by
 /// position); `LIMIT`/`OFFSET` are integer literals, as in [`timeline`].
 fn statement(
@@ -100,7 +104,7 @@ fn statement(
         start.range_on(&mut binds, "timestamp", "id"),
     );
     let sql = format!(
-        r#"SELECT {POST_COLUMNS}, {in_range} AS "feed_rows", {reaches} AS "feed_reaches" FROM (SELECT "t", "i" FROM (SELECT "t", "i" FROM ({feed}) AS "f" UNION SELECT "t", "i" FROM ({merged}) AS "m") AS "keys" ORDER BY "t" {direction}, "i" {direction} LIMIT {wanted} OFFSET {skip}) AS "k" INNER JOIN "post" AS "p" ON "p"."id" = "k"."i" INNER JOIN "user" AS "u" ON "u"."id" = "p"."user_id" ORDER BY "p"."timestamp" {direction}, "p"."id" {direction}"#
+        r#"SELECT {POST_COLUMNS}, {in_range} AS "feed_rows", {reaches} AS "feed_reaches" FROM (SELECT "t", "i" FROM (SELECT "t", "i" FROM ({feed}) AS "f" UNION ALL SELECT "t", "i" FROM ({merged}) AS "m") AS "keys" ORDER BY "t" {direction}, "i" {direction} LIMIT {wanted} OFFSET {skip}) AS "k" INNER JOIN "post" AS "p" ON "p"."id" = "k"."i" INNER JOIN "user" AS "u" ON "u"."id" = "p"."user_id" ORDER BY "p"."timestamp" {direction}, "p"."id" {direction}"#
     );
     binds.statement(sql)
 }
