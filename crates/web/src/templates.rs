@@ -245,7 +245,10 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates"),
         )
         .unwrap();
-        assert!(reloading.token_pages.is_none(), "nothing kept while pages reload");
+        assert!(
+            reloading.token_pages.is_none(),
+            "nothing kept while pages reload"
+        );
     }
 
     /// What the handlers pass, with each page's optional parts present or absent.

@@ -44,9 +44,7 @@ pub(super) async fn page(
             let reaches: i64 = row.try_get_by_index(FEED_REACHES).map_err(RepoError::new)?;
             match start {
                 Start::Newer(..) => reaches > 0,
-                Start::Skip(_) | Start::Older(..) => {
-                    u64::try_from(in_range).unwrap_or(0) >= needed
-                }
+                Start::Skip(_) | Start::Older(..) => u64::try_from(in_range).unwrap_or(0) >= needed,
             }
         }
     };
@@ -124,15 +122,26 @@ mod tests {
         );
         let sql = &statement.sql;
         let positions: Vec<usize> = (1..=16)
-            .map(|n| sql.find(&format!("${n} ")).or_else(|| sql.find(&format!("${n})"))))
+            .map(|n| {
+                sql.find(&format!("${n} "))
+                    .or_else(|| sql.find(&format!("${n})")))
+            })
             .map(|found| found.unwrap_or_else(|| panic!("placeholder missing in {sql}")))
             .collect();
         assert!(positions.is_sorted(), "{sql}");
         assert!(!sql.contains("$17"), "{sql}");
         assert!(sql.contains("LIMIT 26 OFFSET 0"), "{sql}");
-        assert_eq!(statement.values.map(|v| v.0.len()), Some(16), "bound, not written");
+        assert_eq!(
+            statement.values.map(|v| v.0.len()),
+            Some(16),
+            "bound, not written"
+        );
         let skip = super::statement(DbBackend::Sqlite, UserId(7), Start::Skip(50), 26, 76);
-        assert!(skip.sql.contains(r#"CAST(0 AS BIGINT) AS "feed_reaches""#), "{}", skip.sql);
+        assert!(
+            skip.sql.contains(r#"CAST(0 AS BIGINT) AS "feed_reaches""#),
+            "{}",
+            skip.sql
+        );
         assert!(skip.sql.contains("LIMIT 76) AS \"c\""), "{}", skip.sql);
         assert!(skip.sql.contains("LIMIT 26 OFFSET 50"), "{}", skip.sql);
     }
