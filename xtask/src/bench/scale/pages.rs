@@ -53,6 +53,9 @@ pub struct Probe {
     pub depth: Depth,
     pub path: String,
     pub logged_in: bool,
+    /// The status it must answer: 200, or 404 for a numbered page deeper than the product
+    /// serves (`PageRequest::MAX_OFFSET`: refused without a query, as issue 16 allows).
+    pub status: u16,
     /// How many posts the answer lists (`None`: not a timeline).
     pub posts: Option<usize>,
 }
@@ -64,6 +67,7 @@ pub fn probes(world: World) -> Vec<Probe> {
         depth: Depth::First,
         path: "/login".to_owned(),
         logged_in: false,
+        status: 200,
         posts: None,
     }];
     let timelines = [
@@ -82,11 +86,26 @@ pub fn probes(world: World) -> Vec<Probe> {
                 depth,
                 path: format!("{path}{}", depth.query()),
                 logged_in: true,
+                status: status(depth),
                 posts: Some(posts),
             });
         }
     }
     probes
+}
+
+/// 404 for a numbered page the product refuses to look for, else 200.
+fn status(depth: Depth) -> u16 {
+    let page = match depth {
+        Depth::Deep(page) => page,
+        Depth::Beyond => BEYOND,
+        Depth::First | Depth::Cursor(_) => return 200,
+    };
+    if PageRequest::new(page, PER_PAGE as u32).within_reach() {
+        200
+    } else {
+        404
+    }
 }
 
 /// The four probes of `timeline`, each with how many posts its page lists.
@@ -127,7 +146,8 @@ mod tests {
         assert_eq!(find("/index?page=2").posts, Some(25));
         // Its 46th newest post is round 14 of user 2 (sequence 142, id 143).
         assert_eq!(find("/index?before=143").posts, Some(25));
-        assert_eq!(find("/index?page=100000").posts, Some(0));
+        assert_eq!(find("/index?page=100000").status, 404);
+        assert_eq!(find("/index?page=2").status, 200);
         // A profile of 30 posts: the middle is the 16th newest, on page 1; 14 are older.
         assert_eq!(find("/user/user0001?page=1").posts, Some(25));
         let cursor = probes

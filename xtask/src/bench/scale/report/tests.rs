@@ -67,6 +67,14 @@ fn a_size_section_lists_every_probe_with_its_ratio_to_the_first_page() {
         .find(|line| line.starts_with("| /index cursor |"))
         .unwrap();
     assert!(cursor_index.contains("| 1.00 | met |"), "{cursor_index}");
+    let beyond_index = markdown
+        .lines()
+        .find(|line| line.starts_with("| /index beyond |"))
+        .unwrap();
+    assert!(
+        beyond_index.contains("| all 404 (by design) |"),
+        "{beyond_index}"
+    );
     assert!(markdown.contains("Overall peak RSS over these runs: **40.0 MiB**."));
 }
 
