@@ -35,7 +35,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -252,7 +252,13 @@ pub fn growth_markdown(reports: &[SizeReport], postgres: bool, command: &str) ->
 }
 
 /// Issue 16's measurements before fan-out feeds and keyset pages (its own words and numbers).
-pub const BEFORE: &str = "### Scale before issue 16 (as measured when it was filed)
+pub const BEFORE: &str = "## Scale (issue 16): `cargo xtask bench --scale`
+
+`cargo xtask bench --scale S,M,L` (SQLite) and `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
+cargo xtask bench --scale S,M --database postgres` rewrite the sections below: one per backend and size, \
+and a growth table per backend when several sizes ran in one invocation. CI runs none of them.
+
+### Scale before issue 16 (as measured when it was filed)
 
 Release builds, seeded databases, `wrk -c16`; S = 1 k users / 50 k posts / 20 follows each, M = 10 k / 1 M / 200, L = 100 k / 5 M / 1,000:
 
