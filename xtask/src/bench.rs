@@ -1,13 +1,15 @@
 //! `cargo xtask bench [--database sqlite|postgres] [--seconds N] [--pages-only]`: release build, seeded
 //! database, wrk against each page beside an axum "hello" ceiling, paced reset requests with
 //! a normal and a slow mail server, a hashing burst, outbox-to-SMTP throughput, peak memory;
-//! writes BENCHMARKS.md.
+//! writes BENCHMARKS.md. `--scale S,M,L [--reseed]` runs the page loads on issue 16's large
+//! seeded worlds instead (see [`scale`]).
 
 pub(crate) mod burst;
 mod mail;
 pub(crate) mod paced;
 pub(crate) mod process;
 pub(crate) mod report;
+mod scale;
 pub(crate) mod seed;
 pub(crate) mod session;
 mod wrk;
@@ -29,7 +31,14 @@ pub struct Options {
     /// Only the page loads beside the hello ceiling (the per-request session cost), printed
     /// as a table; BENCHMARKS.md is left as it is.
     pub pages_only: bool,
+    /// `--scale S,M,L`: the page loads on these seeded sizes (see [`scale`]).
+    pub scale: Option<Vec<scale::ScaleSize>>,
+    /// With `--scale`: seed again even when a complete cached seed exists.
+    pub reseed: bool,
 }
+
+const USAGE: &str = "usage: cargo xtask bench [--database sqlite|postgres] [--seconds N] \
+    [--mail-only | --burst-only | --pages-only | --scale S[,M[,L]] [--reseed]]";
 
 impl Options {
     pub fn parse(args: &[String]) -> anyhow::Result<Self> {
@@ -39,32 +48,45 @@ impl Options {
             mail_only: false,
             burst_only: false,
             pages_only: false,
+            scale: None,
+            reseed: false,
         };
+        let mut seconds = None;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
-            if arg == "--mail-only" {
-                options.mail_only = true;
-                continue;
-            }
-            if arg == "--burst-only" {
-                options.burst_only = true;
-                continue;
-            }
-            if arg == "--pages-only" {
-                options.pages_only = true;
-                continue;
-            }
-            match (arg.as_str(), args.next().map(String::as_str)) {
-                ("--database", Some("sqlite")) => options.postgres = false,
-                ("--database", Some("postgres")) => options.postgres = true,
-                ("--seconds", Some(n)) => {
-                    options.seconds = n.parse().context("--seconds takes a number")?
+            let flag = match arg.as_str() {
+                "--mail-only" => &mut options.mail_only,
+                "--burst-only" => &mut options.burst_only,
+                "--pages-only" => &mut options.pages_only,
+                "--reseed" => &mut options.reseed,
+                _ => {
+                    match (arg.as_str(), args.next().map(String::as_str)) {
+                        ("--database", Some("sqlite")) => options.postgres = false,
+                        ("--database", Some("postgres")) => options.postgres = true,
+                        ("--seconds", Some(n)) => {
+                            seconds = Some(n.parse().context("--seconds takes a number")?)
+                        }
+                        ("--scale", Some(sizes)) => {
+                            options.scale = Some(scale::ScaleSize::parse_list(sizes)?)
+                        }
+                        _ => anyhow::bail!(USAGE),
+                    }
+                    continue;
                 }
-                _ => anyhow::bail!(
-                    "usage: cargo xtask bench [--database sqlite|postgres] [--seconds N] [--mail-only | --burst-only | --pages-only]"
-                ),
-            }
+            };
+            *flag = true;
         }
+        let only = options.mail_only || options.burst_only || options.pages_only;
+        anyhow::ensure!(
+            !(options.scale.is_some() && only),
+            "--scale runs page loads only; it does not combine with --mail-only, --burst-only or --pages-only"
+        );
+        anyhow::ensure!(
+            options.scale.is_some() || !options.reseed,
+            "--reseed needs --scale"
+        );
+        // Scale runs load 13 URLs per size: 5 s each by default.
+        options.seconds = seconds.unwrap_or(if options.scale.is_some() { 5 } else { 10 });
         Ok(options)
     }
 }
@@ -74,9 +96,17 @@ const SIZE: seed::Size = seed::Size {
     posts_per_user: 50,
     follows_per_user: 20,
 };
-const SECRET: &str = "benchmark secret key, long enough for the checks";
+pub(crate) const SECRET: &str = "benchmark secret key, long enough for the checks";
 
 pub fn run(options: &Options) -> anyhow::Result<()> {
+    if let Some(sizes) = &options.scale {
+        return scale::run(&scale::ScaleOptions {
+            sizes: sizes.clone(),
+            postgres: options.postgres,
+            seconds: options.seconds,
+            reseed: options.reseed,
+        });
+    }
     let root = crate::workspace_root();
     crate::build_release(&root)?;
     let runtime = tokio::runtime::Runtime::new()?;
@@ -215,4 +245,34 @@ pub(crate) fn server_env(database_url: &str, smtp_port: u16) -> Vec<(String, Str
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &str) -> anyhow::Result<Options> {
+        let args: Vec<String> = args.split_whitespace().map(str::to_owned).collect();
+        Options::parse(&args)
+    }
+
+    #[test]
+    fn scale_runs_take_sizes_a_backend_and_five_seconds_by_default() {
+        let options = parse("--scale S,M --database postgres --reseed").unwrap();
+        let sizes = options.scale.unwrap();
+        assert_eq!(sizes, vec![scale::ScaleSize::S, scale::ScaleSize::M]);
+        assert!(options.postgres && options.reseed);
+        assert_eq!(options.seconds, 5);
+        assert_eq!(parse("--scale L --seconds 20").unwrap().seconds, 20);
+        assert_eq!(parse("").unwrap().seconds, 10);
+    }
+
+    #[test]
+    fn scale_options_refuse_what_does_not_combine() {
+        assert!(parse("--reseed").is_err());
+        assert!(parse("--scale S --pages-only").is_err());
+        assert!(parse("--scale XL").is_err());
+        assert!(parse("--scale").is_err());
+        assert!(parse("--pages-only").unwrap().pages_only);
+    }
 }
