@@ -21,6 +21,7 @@ tasks:
                         a local SMTP server that prints every email (default port 8025) and
                         a web inbox of them on http://127.0.0.1:8026
   bench [--database sqlite|postgres] [--seconds N] [--mail-only | --burst-only | --pages-only]
+  bench --scale S[,M[,L]] [--database sqlite|postgres] [--seconds N] [--reseed]
                         release build, seeded database, load on every page, a hashing burst;
                         writes BENCHMARKS.md (--pages-only: page loads only, printed)
   soak --minutes N [--database sqlite|postgres] [--rate R] [--seed S]
