@@ -3,6 +3,7 @@
 
 pub(crate) mod timeline;
 
+use crate::binds::Binds;
 use crate::entities::{followers, post};
 use crate::timelines::fanout;
 use crate::timestamp::{from_micros, to_micros};
@@ -12,7 +13,7 @@ use microblog_domain::ports::{FeedLimits, PostRepository, RepoError};
 use microblog_domain::{
     FollowCounts, Page, PageRequest, Post, PostBody, PostId, TimelinePost, UserId,
 };
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
     DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
@@ -139,42 +140,44 @@ impl PostRepository for SeaOrmPosts {
     }
 
     async fn is_following(&self, follower: UserId, followed: UserId) -> Result<bool, RepoError> {
-        // `.all()` on the primary key, not `.one()`: no bound `LIMIT` (see `timeline`).
-        let edges = followers::Entity::find_by_id((follower.0, followed.0))
-            .all(&self.conn)
+        // A constant statement on the primary key; no `LIMIT` (see `timeline`).
+        let mut binds = Binds::new(self.conn.get_database_backend());
+        let sql = format!(
+            r#"SELECT 1 FROM "followers" WHERE "follower_id" = {} AND "followed_id" = {}"#,
+            binds.bind(follower.0),
+            binds.bind(followed.0),
+        );
+        let edge = self
+            .conn
+            .query_one_raw(binds.statement(sql))
             .await
             .map_err(RepoError::new)?;
-        Ok(!edges.is_empty())
+        Ok(edge.is_some())
     }
 
-    /// One statement with two counting subqueries, each served by an index (the primary key
-    /// for "following", `(followed_id, follower_id)` for "followers").
+    /// One constant statement with two counting subqueries, each served by an index (the
+    /// primary key for "following", `(followed_id, follower_id)` for "followers"), read by
+    /// position.
     async fn follow_counts(&self, user: UserId) -> Result<FollowCounts, RepoError> {
-        let count_where = |column: followers::Column| {
-            let select = Query::select()
-                .expr(Expr::col(Asterisk).count())
-                .from(followers::Entity)
-                .and_where(column.eq(user.0))
-                .to_owned();
-            Expr::SubQuery(None, Box::new(select.into()))
-        };
-        let both = Query::select()
-            .expr_as(count_where(followers::Column::FollowedId), "followers")
-            .expr_as(count_where(followers::Column::FollowerId), "following")
-            .to_owned();
+        let mut binds = Binds::new(self.conn.get_database_backend());
+        let sql = format!(
+            r#"SELECT (SELECT COUNT(*) FROM "followers" WHERE "followed_id" = {}), (SELECT COUNT(*) FROM "followers" WHERE "follower_id" = {})"#,
+            binds.bind(user.0),
+            binds.bind(user.0),
+        );
         let row = self
             .conn
-            .query_one(&both)
+            .query_one_raw(binds.statement(sql))
             .await
             .map_err(RepoError::new)?
             .ok_or_else(|| RepoError::new("counting followers returned no row"))?;
-        let count = |name: &str| -> Result<u64, RepoError> {
-            let value: i64 = row.try_get("", name).map_err(RepoError::new)?;
+        let count = |at: usize| -> Result<u64, RepoError> {
+            let value: i64 = row.try_get_by_index(at).map_err(RepoError::new)?;
             u64::try_from(value).map_err(RepoError::new)
         };
         Ok(FollowCounts {
-            followers: count("followers")?,
-            following: count("following")?,
+            followers: count(0)?,
+            following: count(1)?,
         })
     }
 }

@@ -8,7 +8,7 @@ use crate::binds::Binds;
 use crate::entities::session::{self, Column};
 use crate::entities::user;
 use crate::timestamp::{from_micros, to_micros};
-use crate::users::to_user;
+use crate::users::{USER_COLUMNS, to_user, user_at};
 use crate::write_gate::WriteGate;
 use async_trait::async_trait;
 use microblog_domain::ports::{RepoError, SessionStore};
@@ -54,7 +54,7 @@ impl SessionStore for SeaOrmSessions {
     }
 
     /// One `SELECT` of the session joined with its user, a constant text (so each pooled
-    /// connection prepares it once) read by position (see [`ACTIVE_SESSION`]).
+    /// connection prepares it once) read by position (see [`SESSION_COLUMNS`]).
     async fn find_active(
         &self,
         secret_hash: &SessionSecretHash,
@@ -62,7 +62,7 @@ impl SessionStore for SeaOrmSessions {
     ) -> Result<Option<(StoredSession, User)>, RepoError> {
         let mut binds = Binds::new(self.conn.get_database_backend());
         let sql = format!(
-            "{ACTIVE_SESSION} {} AND \"s\".\"expires_at\" > {}",
+            r#"SELECT {SESSION_COLUMNS}, {USER_COLUMNS} FROM "sessions" AS "s" INNER JOIN "user" AS "u" ON "u"."id" = "s"."user_id" WHERE "s"."secret_hash" = {} AND "s"."expires_at" > {}"#,
             binds.bind(secret_hash.as_str()),
             binds.bind(to_micros(now)),
         );
@@ -150,16 +150,13 @@ impl SessionStore for SeaOrmSessions {
     }
 }
 
-/// A row as the domain's `StoredSession`; a row the domain would not accept (a malformed
-/// handle, an unrepresentable time) is a storage failure.
-/// The session's columns, then its user's, each in its entity's field order, for
-/// [`session_and_user_at`]; ends with the `WHERE` on the secret's hash, whose value follows.
-/// Not sea-orm's `find_also_related`: it builds the statement anew on every request and
+/// The session's columns in the entity's field order, for [`session_and_user_at`], read
+/// with the user's ([`USER_COLUMNS`]) by one constant statement. Not sea-orm's `find_also_related`: it builds the statement anew on every request and
 /// reads each column by a name it formats per row, together twice the cost of the `SELECT`
 /// itself (callgrind, `xtask/profile/profile.sh`).
-const ACTIVE_SESSION: &str = r#"SELECT "s"."id", "s"."handle", "s"."secret_hash", "s"."user_id", "s"."user_agent", "s"."ip", "s"."created_at", "s"."last_seen_at", "s"."expires_at", "s"."persistent", "u"."id", "u"."username", "u"."username_skeleton", "u"."email", "u"."email_normalized", "u"."password_hash", "u"."about_me", "u"."last_seen", "u"."session_epoch", "u"."last_reset_requested_at", "u"."email_confirmed_at", "u"."confirmation_sent_at", "u"."pending_email", "u"."pending_email_requested_at", "u"."created_at" FROM "sessions" AS "s" INNER JOIN "user" AS "u" ON "u"."id" = "s"."user_id" WHERE "s"."secret_hash" ="#;
+const SESSION_COLUMNS: &str = r#""s"."id", "s"."handle", "s"."secret_hash", "s"."user_id", "s"."user_agent", "s"."ip", "s"."created_at", "s"."last_seen_at", "s"."expires_at", "s"."persistent""#;
 
-/// A row of [`ACTIVE_SESSION`].
+/// A row of [`SESSION_COLUMNS`] then [`USER_COLUMNS`].
 fn session_and_user_at(row: &QueryResult) -> Result<(session::Model, user::Model), DbErr> {
     let session = session::Model {
         id: row.try_get_by_index(0)?,
@@ -173,26 +170,12 @@ fn session_and_user_at(row: &QueryResult) -> Result<(session::Model, user::Model
         expires_at: row.try_get_by_index(8)?,
         persistent: row.try_get_by_index(9)?,
     };
-    let user = user::Model {
-        id: row.try_get_by_index(10)?,
-        username: row.try_get_by_index(11)?,
-        username_skeleton: row.try_get_by_index(12)?,
-        email: row.try_get_by_index(13)?,
-        email_normalized: row.try_get_by_index(14)?,
-        password_hash: row.try_get_by_index(15)?,
-        about_me: row.try_get_by_index(16)?,
-        last_seen: row.try_get_by_index(17)?,
-        session_epoch: row.try_get_by_index(18)?,
-        last_reset_requested_at: row.try_get_by_index(19)?,
-        email_confirmed_at: row.try_get_by_index(20)?,
-        confirmation_sent_at: row.try_get_by_index(21)?,
-        pending_email: row.try_get_by_index(22)?,
-        pending_email_requested_at: row.try_get_by_index(23)?,
-        created_at: row.try_get_by_index(24)?,
-    };
+    let user = user_at(row, 10)?;
     Ok((session, user))
 }
 
+/// A row as the domain's `StoredSession`; a row the domain would not accept (a malformed
+/// handle, an unrepresentable time) is a storage failure.
 fn to_session(row: session::Model) -> Result<StoredSession, RepoError> {
     let handle = SessionHandle::parse(&row.handle)
         .ok_or_else(|| RepoError::new(format!("malformed session handle in row {}", row.id)))?;

@@ -1,5 +1,6 @@
 //! `SeaOrmUsers`: the `UserRepository` port on the `user` table.
 
+use crate::binds::Binds;
 use crate::constraint::{UserUnique, user_unique_violation};
 use crate::entities::user;
 use crate::timestamp::{duration_micros, from_micros, to_micros};
@@ -13,8 +14,8 @@ use microblog_domain::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection,
-    EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryResult,
 };
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -31,21 +32,28 @@ impl SeaOrmUsers {
         Self { conn, writes }
     }
 
-    /// The user matching `filter`, which must name a unique column (id, username, normalized
-    /// email). Not `.one()`: that adds a bound `LIMIT`, which makes SQLite recompile the
-    /// statement on every call (see `posts::timeline`), and a unique key needs no limit.
+    /// The user whose `column` (a unique one: id, username, normalized email) is `value`:
+    /// a constant statement per column (each pooled connection prepares it once) read by
+    /// position, as sea-orm's `find` built its `SELECT` anew and formatted every column's
+    /// name per row (callgrind, `xtask/profile/profile.sh`). No `LIMIT`: a bound one makes
+    /// SQLite recompile the statement on every call (see `posts::timeline`), and a unique
+    /// key needs none.
     async fn find(
         &self,
-        filter: impl sea_orm::sea_query::IntoCondition,
+        column: UniqueColumn,
+        value: impl Into<sea_orm::Value>,
     ) -> Result<Option<User>, RepoError> {
-        user::Entity::find()
-            .filter(filter)
-            .all(&self.conn)
+        let mut binds = Binds::new(self.conn.get_database_backend());
+        let sql = format!(
+            r#"SELECT {USER_COLUMNS} FROM "user" AS "u" WHERE "u"."{}" = {}"#,
+            column.name(),
+            binds.bind(value),
+        );
+        self.conn
+            .query_one_raw(binds.statement(sql))
             .await
             .map_err(RepoError::new)?
-            .into_iter()
-            .next()
-            .map(to_user)
+            .map(|row| user_at(&row, 0).map_err(RepoError::new).and_then(to_user))
             .transpose()
     }
 
@@ -107,16 +115,16 @@ impl UserRepository for SeaOrmUsers {
     }
 
     async fn by_id(&self, id: UserId) -> Result<Option<User>, RepoError> {
-        self.find(user::Column::Id.eq(id.0)).await
+        self.find(UniqueColumn::Id, id.0).await
     }
 
     async fn by_username(&self, username: &Username) -> Result<Option<User>, RepoError> {
-        self.find(user::Column::Username.eq(username.as_str()))
+        self.find(UniqueColumn::Username, username.as_str())
             .await
     }
 
     async fn by_email(&self, email: &EmailAddress) -> Result<Option<User>, RepoError> {
-        self.find(user::Column::EmailNormalized.eq(email.normalized()))
+        self.find(UniqueColumn::EmailNormalized, email.normalized())
             .await
     }
 
@@ -313,6 +321,50 @@ impl UserRepository for SeaOrmUsers {
 /// A row as the domain's `User`, read under the rules it was written with (`from_stored`:
 /// names and texts stored before the rules against spoofing and control characters keep
 /// loading); a row the domain would not accept even so is a storage failure.
+/// The unique columns a user is found by.
+#[derive(Clone, Copy, Debug)]
+enum UniqueColumn {
+    Id,
+    Username,
+    EmailNormalized,
+}
+
+impl UniqueColumn {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Username => "username",
+            Self::EmailNormalized => "email_normalized",
+        }
+    }
+}
+
+/// Every column of `"user" AS "u"`, in the entity's field order, for [`user_at`].
+pub(crate) const USER_COLUMNS: &str = r#""u"."id", "u"."username", "u"."username_skeleton", "u"."email", "u"."email_normalized", "u"."password_hash", "u"."about_me", "u"."last_seen", "u"."session_epoch", "u"."last_reset_requested_at", "u"."email_confirmed_at", "u"."confirmation_sent_at", "u"."pending_email", "u"."pending_email_requested_at", "u"."created_at""#;
+
+/// The user of a row whose columns from position `first` on are [`USER_COLUMNS`]. A column
+/// added to the entity fails to compile here until it is read.
+pub(crate) fn user_at(row: &QueryResult, first: usize) -> Result<user::Model, DbErr> {
+    let at = |offset: usize| first + offset;
+    Ok(user::Model {
+        id: row.try_get_by_index(at(0))?,
+        username: row.try_get_by_index(at(1))?,
+        username_skeleton: row.try_get_by_index(at(2))?,
+        email: row.try_get_by_index(at(3))?,
+        email_normalized: row.try_get_by_index(at(4))?,
+        password_hash: row.try_get_by_index(at(5))?,
+        about_me: row.try_get_by_index(at(6))?,
+        last_seen: row.try_get_by_index(at(7))?,
+        session_epoch: row.try_get_by_index(at(8))?,
+        last_reset_requested_at: row.try_get_by_index(at(9))?,
+        email_confirmed_at: row.try_get_by_index(at(10))?,
+        confirmation_sent_at: row.try_get_by_index(at(11))?,
+        pending_email: row.try_get_by_index(at(12))?,
+        pending_email_requested_at: row.try_get_by_index(at(13))?,
+        created_at: row.try_get_by_index(at(14))?,
+    })
+}
+
 pub(crate) fn to_user(row: user::Model) -> Result<User, RepoError> {
     Ok(User {
         id: UserId(row.id),
