@@ -119,8 +119,7 @@ impl UserRepository for SeaOrmUsers {
     }
 
     async fn by_username(&self, username: &Username) -> Result<Option<User>, RepoError> {
-        self.find(UniqueColumn::Username, username.as_str())
-            .await
+        self.find(UniqueColumn::Username, username.as_str()).await
     }
 
     async fn by_email(&self, email: &EmailAddress) -> Result<Option<User>, RepoError> {
