@@ -13,11 +13,8 @@ pub fn init_to_stderr(json: bool) {
 }
 
 fn install(json: bool, to_stderr: bool) {
-    let filter = || {
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-            EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn")
-        })
-    };
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
     let writer = move || -> Box<dyn std::io::Write> {
         if to_stderr {
             Box::new(std::io::stderr())
@@ -31,7 +28,7 @@ fn install(json: bool, to_stderr: bool) {
         // tracing-subscriber keeps a span's fields as JSON text and parses them again for
         // every event.
         json_subscriber::fmt()
-            .with_env_filter(filter())
+            .with_env_filter(filter)
             .with_target(false)
             .flatten_event(true)
             .with_current_span(true)
@@ -42,7 +39,7 @@ fn install(json: bool, to_stderr: bool) {
     }
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
     tracing_subscriber::fmt()
-        .with_env_filter(filter())
+        .with_env_filter(filter)
         .with_target(false)
         .with_ansi(ansi && !to_stderr)
         .with_writer(writer)

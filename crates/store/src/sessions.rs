@@ -151,9 +151,10 @@ impl SessionStore for SeaOrmSessions {
 }
 
 /// The session's columns in the entity's field order, for [`session_and_user_at`], read
-/// with the user's ([`USER_COLUMNS`]) by one constant statement. Not sea-orm's `find_also_related`: it builds the statement anew on every request and
-/// reads each column by a name it formats per row, together twice the cost of the `SELECT`
-/// itself (callgrind, `xtask/profile/profile.sh`).
+/// with the user's ([`USER_COLUMNS`]) by one constant statement. Not sea-orm's
+/// `find_also_related`: it builds the statement anew on every request and reads each column
+/// by a name it formats per row, together twice the cost of the `SELECT` itself (callgrind,
+/// `xtask/profile/profile.sh`).
 const SESSION_COLUMNS: &str = r#""s"."id", "s"."handle", "s"."secret_hash", "s"."user_id", "s"."user_agent", "s"."ip", "s"."created_at", "s"."last_seen_at", "s"."expires_at", "s"."persistent""#;
 
 /// A row of [`SESSION_COLUMNS`] then [`USER_COLUMNS`].

@@ -317,9 +317,6 @@ impl UserRepository for SeaOrmUsers {
     }
 }
 
-/// A row as the domain's `User`, read under the rules it was written with (`from_stored`:
-/// names and texts stored before the rules against spoofing and control characters keep
-/// loading); a row the domain would not accept even so is a storage failure.
 /// The unique columns a user is found by.
 #[derive(Clone, Copy, Debug)]
 enum UniqueColumn {
@@ -364,6 +361,9 @@ pub(crate) fn user_at(row: &QueryResult, first: usize) -> Result<user::Model, Db
     })
 }
 
+/// A row as the domain's `User`, read under the rules it was written with (`from_stored`:
+/// names and texts stored before the rules against spoofing and control characters keep
+/// loading); a row the domain would not accept even so is a storage failure.
 pub(crate) fn to_user(row: user::Model) -> Result<User, RepoError> {
     Ok(User {
         id: UserId(row.id),

@@ -50,12 +50,7 @@ impl Web {
             .map(|flash| context! { level => Serde(flash.level), message => flash.message })
             .collect();
         let csrf_token = self.session.csrf_token()?;
-        let base = context! {
-            current_user => self.user().map(|user| Serde(UserView::new(user, self.state.avatars))),
-            flashes => flashes,
-            csrf_token => csrf_token.as_str(),
-            css_url => self.state.assets.css_url(),
-        };
+        let base = self.layout_context(flashes, csrf_token.as_str());
         let html = self
             .state
             .templates
@@ -79,20 +74,26 @@ impl Web {
             return self.page(template, context);
         }
         let csrf_token = self.session.csrf_token()?;
-        let css_url = self.state.assets.css_url();
         let html = self
             .state
             .templates
             .with_token(template, csrf_token.as_str(), |token| {
-                let base = context! {
-                    current_user => None::<()>,
-                    flashes => Vec::<Value>::new(),
-                    csrf_token => token,
-                    css_url => css_url,
-                };
+                let base = self.layout_context(Vec::new(), token);
                 context! { ..base, ..context }
             })?;
         Ok(Html(html).into_response())
+    }
+
+    /// What the layout (`base.html`) reads on every page: the navigation's user, the flash
+    /// messages, the CSRF token of its forms and the stylesheet's URL. One builder for the
+    /// full rendering and the kept one, so they cannot drift apart.
+    fn layout_context(&self, flashes: Vec<Value>, csrf_token: &str) -> Value {
+        context! {
+            current_user => self.user().map(|user| Serde(UserView::new(user, self.state.avatars))),
+            flashes => flashes,
+            csrf_token => csrf_token,
+            css_url => self.state.assets.css_url(),
+        }
     }
 
     /// The 404 page.
