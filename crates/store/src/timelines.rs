@@ -38,6 +38,10 @@ impl TimelineStore for SeaOrmTimelines {
         home::page(&self.conn, user, page).await
     }
 
+    fn limits(&self) -> FeedLimits {
+        self.feeds
+    }
+
     async fn feed_len(&self, user: UserId) -> Result<u64, RepoError> {
         let mut binds = Binds::new(self.conn.get_database_backend());
         let sql = format!(

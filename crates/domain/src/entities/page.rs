@@ -91,6 +91,12 @@ impl PageRequest {
     pub fn within_reach(&self) -> bool {
         self.offset() <= Self::MAX_OFFSET
     }
+
+    /// Whether a numbered page, with the one item after it that says whether another page
+    /// follows, lies within the first `items` items of its list; every cursor does.
+    pub fn within_first(&self, items: u64) -> bool {
+        self.number().is_none() || self.offset().saturating_add(u64::from(self.per_page)) < items
+    }
 }
 
 /// One page of a list, newest first, with whether there are neighbours.
@@ -159,6 +165,25 @@ mod tests {
         assert!(!PageRequest::new(u32::MAX, 100).within_reach());
         assert!(PageRequest::before(PostId(1), 100).within_reach());
         assert!(PageRequest::after(PostId(i64::MAX), 100).within_reach());
+    }
+
+    #[test]
+    fn a_numbered_page_and_its_lookahead_must_lie_within_the_first_items() {
+        assert!(
+            PageRequest::new(31, 25).within_first(800),
+            "items 751 to 776"
+        );
+        assert!(
+            !PageRequest::new(32, 25).within_first(800),
+            "the look-ahead is item 801"
+        );
+        assert!(PageRequest::new(1, 25).within_first(26));
+        assert!(!PageRequest::new(1, 25).within_first(25));
+        assert!(!PageRequest::new(u32::MAX, 100).within_first(800));
+        assert!(
+            PageRequest::before(PostId(1), 25).within_first(0),
+            "cursors always are"
+        );
     }
 
     #[test]

@@ -64,6 +64,10 @@ pub trait TimelineStore: Send + Sync {
     /// [`RepoError`] when storage fails. An empty page is `Ok`.
     async fn home(&self, user: UserId, page: PageRequest) -> Result<Page<TimelinePost>, RepoError>;
 
+    /// The limits the feeds are kept to; numbered home pages reach no deeper than
+    /// `max_entries` posts, the part of a timeline a feed answers.
+    fn limits(&self) -> FeedLimits;
+
     /// How many entries `user`'s feed holds now (at most `max_entries` after a rebuild or
     /// a follow, and `max_entries + TRIM_SLACK` in between).
     ///

@@ -73,7 +73,9 @@ impl Blog {
     }
 
     /// The page at `at`, fetched by `fetch`; `None`, without a query, for a numbered page
-    /// deeper than [`PageRequest::MAX_OFFSET`] items. A "Newer posts" page that reaches the
+    /// deeper than [`PageRequest::MAX_OFFSET`] items, or than a home feed holds
+    /// ([`FeedLimits::max_entries`](crate::ports::FeedLimits)): beyond the feed, a numbered
+    /// page would cost a sort of every followed post. A "Newer posts" page that reaches the
     /// top with fewer than a page of posts is answered with the first page, so the newest
     /// page is always full.
     async fn listing(
@@ -82,7 +84,13 @@ impl Blog {
         at: PagePosition,
     ) -> Result<Option<Page<TimelinePost>>, UnexpectedError> {
         let request = PageRequest::at(at, self.per_page);
-        if !request.within_reach() {
+        let within_feed = match listing {
+            Listing::Home(_) => {
+                request.within_first(u64::from(self.timelines.limits().max_entries))
+            }
+            Listing::Explore | Listing::By(_) => true,
+        };
+        if !request.within_reach() || !within_feed {
             return Ok(None);
         }
         let page = self.fetch(listing, request).await.map_err(repo)?;

@@ -1,7 +1,9 @@
 //! Posts, profiles, follow and unfollow rules.
 
 use super::support::{TestClock, t, user};
-use microblog_domain::ports::{MockPostRepository, MockTimelineStore, MockUserRepository};
+use microblog_domain::ports::{
+    FeedLimits, MockPostRepository, MockTimelineStore, MockUserRepository,
+};
 use microblog_domain::services::{Blog, FollowError};
 use microblog_domain::values::{PostBody, Username};
 use microblog_domain::{FollowCounts, Page, PagePosition, PageRequest, Post, PostId, UserId};
@@ -11,11 +13,15 @@ fn blog(users: MockUserRepository, posts: MockPostRepository) -> Blog {
     blog_with_feeds(users, posts, MockTimelineStore::new())
 }
 
+/// Feeds of the default limits: 800 entries, 31 numbered pages of 25 and a look-ahead.
 fn blog_with_feeds(
     users: MockUserRepository,
     posts: MockPostRepository,
-    timelines: MockTimelineStore,
+    mut timelines: MockTimelineStore,
 ) -> Blog {
+    timelines
+        .expect_limits()
+        .return_const(FeedLimits::default());
     Blog::new(
         Arc::new(users),
         Arc::new(posts),
@@ -166,6 +172,34 @@ async fn a_numbered_page_too_deep_to_reach_is_refused_without_a_query() {
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+#[tokio::test]
+async fn numbered_home_pages_reach_as_deep_as_the_feed_and_cursors_beyond() {
+    let mut timelines = MockTimelineStore::new();
+    timelines
+        .expect_home()
+        .withf(|_, page| page.number() == Some(31) || page.number().is_none())
+        .times(2)
+        .returning(|_, page| Ok(Page::empty(page)));
+    let blog = blog_with_feeds(
+        MockUserRepository::new(),
+        MockPostRepository::new(),
+        timelines,
+    );
+    let home = |at| blog.timeline(UserId(1), at);
+    // Page 31 and its look-ahead post are posts 751 to 776 of a feed of 800.
+    assert!(home(PagePosition::Number(31)).await.unwrap().is_some());
+    assert!(
+        home(PagePosition::Number(32)).await.unwrap().is_none(),
+        "page 32 ends at post 800: its look-ahead lies beyond the feed"
+    );
+    assert!(home(PagePosition::Number(400)).await.unwrap().is_none());
+    let older = PagePosition::Before(PostId(3));
+    assert!(
+        home(older).await.unwrap().is_some(),
+        "a cursor reaches any depth"
     );
 }
 

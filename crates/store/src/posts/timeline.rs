@@ -166,14 +166,44 @@ pub(crate) async fn page(
     let Some(start) = Start::of(conn, request).await? else {
         return Ok(Page::empty(request));
     };
+    page_from(conn, posts, request, start).await
+}
+
+/// [`page`] for a request whose start is already looked up.
+pub(crate) async fn page_from(
+    conn: &DatabaseConnection,
+    posts: Posts,
+    request: PageRequest,
+    start: Start,
+) -> Result<Page<TimelinePost>, RepoError> {
+    let limit = u64::from(request.per_page()) + 1;
+    let statement = statement(conn.get_database_backend(), posts, start, limit, None);
+    let rows = with_authors(conn, statement).await?;
+    Ok(Page::from_lookahead(request, rows))
+}
+
+/// The rows of [`page_from`] (with its look-ahead row) that lie on the near side of
+/// `horizon`, a timestamp beyond the start in the scan's direction: at or after it for a
+/// page of older posts, at or before it for a page of newer ones. Each author's index range
+/// is then bounded at both ends, so the scan costs the posts inside the window, not every
+/// post of every author. When it returns the whole `limit`, these are exactly the rows the
+/// unbounded query gives (every post beyond the horizon comes after them in the page's
+/// order); fewer says nothing.
+pub(crate) async fn rows_within(
+    conn: &DatabaseConnection,
+    posts: Posts,
+    start: Start,
+    limit: u64,
+    horizon: i64,
+) -> Result<Vec<TimelinePost>, RepoError> {
     let statement = statement(
         conn.get_database_backend(),
         posts,
         start,
-        u64::from(request.per_page()) + 1,
+        limit,
+        Some(horizon),
     );
-    let rows = with_authors(conn, statement).await?;
-    Ok(Page::from_lookahead(request, rows))
+    with_authors(conn, statement).await
 }
 
 /// The posts `statement` selects (with the columns of [`TimelineRow`]), in its order.
@@ -202,7 +232,13 @@ pub(crate) const POST_COLUMNS: &str = r#""p"."id", "p"."body", "p"."timestamp", 
 
 /// The SQL of one page, for `backend`'s placeholders. Identifiers are quoted (`user` is
 /// reserved in PostgreSQL).
-fn statement(backend: DbBackend, posts: Posts, start: Start, limit: u64) -> Statement {
+fn statement(
+    backend: DbBackend,
+    posts: Posts,
+    start: Start,
+    limit: u64,
+    horizon: Option<i64>,
+) -> Statement {
     let mut binds = Binds::new(backend);
     let filter = match posts {
         Posts::All => String::from(" WHERE 1 = 1"),
@@ -213,7 +249,17 @@ fn statement(backend: DbBackend, posts: Posts, start: Start, limit: u64) -> Stat
             binds.bind(user.0),
         ),
     };
-    let range = start.range_on(&mut binds, "timestamp", "id");
+    let mut range = start.range_on(&mut binds, "timestamp", "id");
+    if let Some(horizon) = horizon {
+        let bound = match start {
+            Start::Newer(..) => "<=",
+            Start::Skip(_) | Start::Older(..) => ">=",
+        };
+        range.push_str(&format!(
+            r#" AND "timestamp" {bound} {}"#,
+            binds.bind(horizon)
+        ));
+    }
     let (direction, offset) = (start.direction(), start.offset());
     let sql = format!(
         r#"SELECT {POST_COLUMNS} FROM "post" AS "p" INNER JOIN "user" AS "u" ON "u"."id" = "p"."user_id" WHERE "p"."id" IN (SELECT "id" FROM "post"{filter}{range} ORDER BY "timestamp" {direction}, "id" {direction} LIMIT {limit} OFFSET {offset}) ORDER BY "p"."timestamp" {direction}, "p"."id" {direction}"#
@@ -264,6 +310,7 @@ mod tests {
             Posts::FollowedBy(UserId(7)),
             Start::Skip(50),
             26,
+            None,
         );
         assert!(
             statement.sql.contains("LIMIT 26 OFFSET 50"),
@@ -276,25 +323,51 @@ mod tests {
                 .contains(r#""follower_id" = $1 UNION ALL SELECT $2"#)
         );
         assert!(!statement.sql.contains('7'), "ids are bound, not written");
-        let sqlite = super::statement(DbBackend::Sqlite, Posts::By(UserId(7)), Start::Skip(0), 26);
+        let sqlite = super::statement(
+            DbBackend::Sqlite,
+            Posts::By(UserId(7)),
+            Start::Skip(0),
+            26,
+            None,
+        );
         assert!(sqlite.sql.contains(r#"WHERE "user_id" = ? ORDER BY"#));
-        let all = super::statement(DbBackend::Sqlite, Posts::All, Start::Skip(0), 26);
+        let all = super::statement(DbBackend::Sqlite, Posts::All, Start::Skip(0), 26, None);
         assert!(all.values.is_none_or(|values| values.0.is_empty()));
     }
 
     #[test]
     fn a_cursor_bounds_the_scan_by_the_cursor_posts_key() {
         let older = Start::Older(1_000, 42);
-        let page = statement(DbBackend::Postgres, Posts::By(UserId(7)), older, 26);
+        let page = statement(DbBackend::Postgres, Posts::By(UserId(7)), older, 26, None);
         assert!(
             page.sql.contains(r#""user_id" = $1 AND "timestamp" <= $2 AND ("timestamp" < $3 OR "id" < $4) ORDER BY "timestamp" DESC"#),
             "{}",
             page.sql
         );
         assert!(page.sql.contains("LIMIT 26 OFFSET 0"));
-        let newer = statement(DbBackend::Sqlite, Posts::All, Start::Newer(1_000, 42), 26);
+        let window = statement(
+            DbBackend::Postgres,
+            Posts::By(UserId(7)),
+            older,
+            26,
+            Some(900),
+        );
         assert!(
-            newer.sql.contains(r#""timestamp" >= ? AND ("timestamp" > ? OR "id" > ?) ORDER BY "timestamp" ASC, "id" ASC"#),
+            window
+                .sql
+                .contains(r#"("timestamp" < $3 OR "id" < $4) AND "timestamp" >= $5 ORDER BY"#),
+            "{}",
+            window.sql
+        );
+        let newer = statement(
+            DbBackend::Sqlite,
+            Posts::All,
+            Start::Newer(1_000, 42),
+            26,
+            Some(2_000),
+        );
+        assert!(
+            newer.sql.contains(r#""timestamp" >= ? AND ("timestamp" > ? OR "id" > ?) AND "timestamp" <= ? ORDER BY "timestamp" ASC, "id" ASC"#),
             "{}",
             newer.sql
         );

@@ -4,7 +4,9 @@
 //! beside them whether the feed could answer. When the feed ends before the page does, the
 //! page comes from the read-time query instead, which gives the same answer for any
 //! request: a feed always holds a newest-first prefix of the fanned-out timeline (trims cut
-//! its oldest end; an unfollow removes one author everywhere in it).
+//! its oldest end; an unfollow removes one author everywhere in it). A cursor page beyond
+//! the feed first asks the read-time query for a window of time next to the cursor, sized
+//! from the feed's rate of posts ([`past_the_feed`]).
 //!
 //! One statement rather than three (feed keys, merged keys, posts by id): each statement
 //! through sea-orm and sqlx costs about as much as the SQLite work of a whole page, and the
@@ -49,9 +51,80 @@ pub(super) async fn page(
         }
     };
     if !feed_answers {
-        return timeline::page(conn, Posts::FollowedBy(user), request).await;
+        return past_the_feed(conn, user, request, start).await;
     }
     Ok(Page::from_lookahead(request, decode_posts(&rows)?))
+}
+
+/// How many posts a probe's window is sized to hold, per post the page needs: the feed's
+/// recent rate of posts is only an estimate of the rate beyond it.
+const PROBE_MARGIN: u64 = 4;
+
+/// A page the feed cannot answer, from the read-time query. A cursor page first probes a
+/// window of time next to its cursor, sized from the feed's own rate of posts to hold
+/// [`PROBE_MARGIN`] pages: each followed author's index range is then a short one, where
+/// the unbounded query walks every post of every followed author older (or newer) than the
+/// cursor. A full window is the exact answer; a short one falls back to the unbounded query.
+async fn past_the_feed(
+    conn: &DatabaseConnection,
+    user: UserId,
+    request: PageRequest,
+    start: Start,
+) -> Result<Page<TimelinePost>, RepoError> {
+    let posts = Posts::FollowedBy(user);
+    let wanted = u64::from(request.per_page()) + 1;
+    if let Start::Older(timestamp, _) | Start::Newer(timestamp, _) = start
+        && let Some(window) = probe_window(conn, user, wanted).await?
+    {
+        let horizon = match start {
+            Start::Newer(..) => timestamp.saturating_add(window),
+            Start::Skip(_) | Start::Older(..) => timestamp.saturating_sub(window),
+        };
+        let rows = timeline::rows_within(conn, posts, start, wanted, horizon).await?;
+        if rows.len() as u64 >= wanted {
+            return Ok(Page::from_lookahead(request, rows));
+        }
+    }
+    timeline::page_from(conn, posts, request, start).await
+}
+
+/// The span of time in which the user's feed gathered `PROBE_MARGIN × wanted` posts, from
+/// its oldest and newest entries and their count; `None` when the feed is too short to
+/// say. One primary-key range of at most `TIMELINE_MAX_ENTRIES` (plus slack) rows.
+async fn probe_window(
+    conn: &DatabaseConnection,
+    user: UserId,
+    wanted: u64,
+) -> Result<Option<i64>, RepoError> {
+    let mut binds = Binds::new(conn.get_database_backend());
+    let sql = format!(
+        r#"SELECT MIN("post_timestamp"), MAX("post_timestamp"), COUNT(*) FROM "timeline_entry" WHERE "user_id" = {}"#,
+        binds.bind(user.0)
+    );
+    let Some(row) = conn
+        .query_one_raw(binds.statement(sql))
+        .await
+        .map_err(RepoError::new)?
+    else {
+        return Ok(None);
+    };
+    let oldest: Option<i64> = row.try_get_by_index(0).map_err(RepoError::new)?;
+    let newest: Option<i64> = row.try_get_by_index(1).map_err(RepoError::new)?;
+    let entries: i64 = row.try_get_by_index(2).map_err(RepoError::new)?;
+    Ok(window_for(oldest, newest, entries, wanted))
+}
+
+/// `span × PROBE_MARGIN × wanted / (entries - 1)`: the time in which entries arrive
+/// `PROBE_MARGIN × wanted` at a time, at least one microsecond; `None` for fewer than two
+/// entries or a span of zero.
+fn window_for(oldest: Option<i64>, newest: Option<i64>, entries: i64, wanted: u64) -> Option<i64> {
+    let span = i128::from(newest?) - i128::from(oldest?);
+    let gaps = i128::from(entries) - 1;
+    if span <= 0 || gaps <= 0 {
+        return None;
+    }
+    let posts = i128::from(PROBE_MARGIN * wanted);
+    i64::try_from((span * posts / gaps).max(1)).ok()
 }
 
 /// The page's posts from the feed and the un-fanned posts, each row carrying how many feed
@@ -116,6 +189,27 @@ fn statement(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_holds_the_margin_at_the_feeds_rate() {
+        // 801 entries one second apart: 104 posts arrive in 104 seconds.
+        let second = 1_000_000;
+        let window = window_for(Some(0), Some(800 * second), 801, 26);
+        assert_eq!(window, Some(104 * second));
+        assert_eq!(window_for(None, None, 0, 26), None, "an empty feed");
+        assert_eq!(window_for(Some(5), Some(5), 1, 26), None, "one entry");
+        assert_eq!(window_for(Some(5), Some(5), 9, 26), None, "no span");
+        assert_eq!(
+            window_for(Some(0), Some(1), 800, 26),
+            Some(1),
+            "at least 1 µs"
+        );
+        assert_eq!(
+            window_for(Some(i64::MIN), Some(i64::MAX), 2, 26),
+            None,
+            "beyond i64"
+        );
+    }
 
     #[test]
     fn placeholders_come_in_text_order_and_limits_are_literals() {

@@ -228,6 +228,42 @@ pub async fn feeds_keep_only_their_newest_entries(
     homes_match_read_time(posts, timelines, &[&susan, &john]).await;
 }
 
+/// Pages older than the feed are exact however the rate of posts beyond it differs from the
+/// rate inside it: a store may look beyond the feed in a window sized from the feed's own
+/// rate, and must notice when that window holds too few posts.
+pub async fn pages_beyond_the_feed_hold_whatever_the_rate(
+    users: &dyn UserRepository,
+    posts: &dyn PostRepository,
+    timelines: &dyn TimelineStore,
+) {
+    let susan = register(users, "susan", "susan@example.com").await;
+    let john = register(users, "john", "john@example.com").await;
+    let mary = register(users, "mary", "mary@example.com").await;
+    follow(posts, &susan, &john).await;
+    follow(posts, &susan, &mary).await;
+    // Oldest first: a post a day for a week, a burst a second apart, an hour's quiet, posts
+    // a minute apart, then the feed's newest entries a second apart.
+    let day = 86_400;
+    let mut at = Vec::new();
+    at.extend((0..7).map(|n| n * day));
+    at.extend((0..9).map(|n| 8 * day + n));
+    at.extend((0..5).map(|n| 8 * day + 3_600 + n * 60));
+    at.extend((0..8).map(|n| 9 * day + n));
+    for (n, second) in at.into_iter().enumerate() {
+        let author = if n % 3 == 0 { &mary } else { &john };
+        let body = must(
+            PostBody::parse(&format!("post {n}")),
+            "a valid fixture post",
+        );
+        let when = T0 + time::Duration::seconds(second);
+        must(
+            posts.create(author.id, &body, when).await,
+            "creating a post",
+        );
+    }
+    homes_match_read_time(posts, timelines, &[&susan, &john, &mary]).await;
+}
+
 /// A rebuild, in batches, leaves every feed exactly as it should be, and a second rebuild
 /// changes nothing.
 pub async fn a_rebuild_restores_every_feed_idempotently(

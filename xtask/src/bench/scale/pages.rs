@@ -5,6 +5,7 @@
 use super::world::{Timeline, World};
 use crate::bench::seed;
 use microblog_domain::PageRequest;
+use microblog_domain::ports::FeedLimits;
 
 /// `POSTS_PER_PAGE`, set explicitly on the server under test.
 pub const PER_PAGE: usize = 25;
@@ -17,7 +18,7 @@ const BEYOND: u32 = 100_000;
 pub enum Depth {
     First,
     /// `?page=N`: the page holding the timeline's middle post, or the deepest numbered page
-    /// the product serves (`PageRequest::MAX_OFFSET`) when the middle is deeper.
+    /// the product serves ([`Reach`]) when the middle is deeper.
     Deep(u32),
     /// `?page=100000`, past the last page.
     Beyond,
@@ -54,10 +55,36 @@ pub struct Probe {
     pub path: String,
     pub logged_in: bool,
     /// The status it must answer: 200, or 404 for a numbered page deeper than the product
-    /// serves (`PageRequest::MAX_OFFSET`: refused without a query, as issue 16 allows).
+    /// serves ([`Reach`]: refused without a query, as issue 16 allows).
     pub status: u16,
     /// How many posts the answer lists (`None`: not a timeline).
     pub posts: Option<usize>,
+}
+
+/// How deep a timeline's numbered pages go: `PageRequest::MAX_OFFSET` posts, and for the
+/// home timeline no deeper than its feed (`TIMELINE_MAX_ENTRIES`, left at its default on
+/// the server under test); cursors reach everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    Listing,
+    HomeFeed,
+}
+
+impl Reach {
+    fn serves(self, page: u32) -> bool {
+        let request = PageRequest::new(page, PER_PAGE as u32);
+        let feed = u64::from(FeedLimits::default().max_entries);
+        request.within_reach() && (self == Self::Listing || request.within_first(feed))
+    }
+
+    /// The deepest numbered page served (of a list long enough).
+    fn deepest(self) -> u32 {
+        let mut page = PageRequest::MAX_OFFSET as u32 / PER_PAGE as u32 + 1;
+        while !self.serves(page) {
+            page -= 1;
+        }
+        page
+    }
 }
 
 /// Every probe of a world, `/login` first.
@@ -71,22 +98,33 @@ pub fn probes(world: World) -> Vec<Probe> {
         posts: None,
     }];
     let timelines = [
-        ("/index", "/index".to_owned(), world.home(0)),
-        ("/explore", "/explore".to_owned(), world.explore()),
+        (
+            "/index",
+            "/index".to_owned(),
+            world.home(0),
+            Reach::HomeFeed,
+        ),
+        (
+            "/explore",
+            "/explore".to_owned(),
+            world.explore(),
+            Reach::Listing,
+        ),
         (
             "/user/<name>",
             format!("/user/{}", seed::username(1)),
             world.profile(1),
+            Reach::Listing,
         ),
     ];
-    for (page, path, timeline) in timelines {
-        for (depth, posts) in depths(world, &timeline) {
+    for (page, path, timeline, reach) in timelines {
+        for (depth, posts) in depths(world, &timeline, reach) {
             probes.push(Probe {
                 page,
                 depth,
                 path: format!("{path}{}", depth.query()),
                 logged_in: true,
-                status: status(depth),
+                status: status(depth, reach),
                 posts: Some(posts),
             });
         }
@@ -95,26 +133,21 @@ pub fn probes(world: World) -> Vec<Probe> {
 }
 
 /// 404 for a numbered page the product refuses to look for, else 200.
-fn status(depth: Depth) -> u16 {
+fn status(depth: Depth, reach: Reach) -> u16 {
     let page = match depth {
         Depth::Deep(page) => page,
         Depth::Beyond => BEYOND,
         Depth::First | Depth::Cursor(_) => return 200,
     };
-    if PageRequest::new(page, PER_PAGE as u32).within_reach() {
-        200
-    } else {
-        404
-    }
+    if reach.serves(page) { 200 } else { 404 }
 }
 
 /// The four probes of `timeline`, each with how many posts its page lists.
-fn depths(world: World, timeline: &Timeline) -> [(Depth, usize); 4] {
+fn depths(world: World, timeline: &Timeline, reach: Reach) -> [(Depth, usize); 4] {
     let len = timeline.len();
     let after = |skipped: usize| len.saturating_sub(skipped).min(PER_PAGE);
     let middle = len / 2;
-    let deepest = PageRequest::MAX_OFFSET as usize / PER_PAGE + 1;
-    let deep = (middle / PER_PAGE + 1).min(deepest);
+    let deep = (middle / PER_PAGE + 1).min(reach.deepest() as usize);
     let cursor = timeline
         .nth_newest(middle)
         .map_or(1, |post| world.post_id(post));
@@ -172,5 +205,15 @@ mod tests {
             .unwrap();
         assert_eq!(deep.depth, Depth::Deep(401));
         assert_eq!(deep.posts, Some(25));
+        let home = probes(big)
+            .into_iter()
+            .find(|p| p.page == "/index" && p.depth.label() == "deep")
+            .unwrap();
+        assert_eq!(
+            home.depth,
+            Depth::Deep(31),
+            "posts 751-775 and a look-ahead of 800"
+        );
+        assert_eq!((home.status, home.posts), (200, Some(25)));
     }
 }

@@ -4,7 +4,7 @@ use super::{
     a_deleted_post_leaves_every_feed, a_follow_back_fills_the_newest_posts_once,
     a_post_fans_out_to_its_author_and_followers, a_rebuild_restores_every_feed_idempotently,
     an_author_with_many_followers_is_merged_at_read_time, an_unfollow_takes_the_authors_posts_out,
-    feeds_keep_only_their_newest_entries,
+    feeds_keep_only_their_newest_entries, pages_beyond_the_feed_hold_whatever_the_rate,
 };
 use crate::contract::{Check, run_each};
 use microblog_domain::ports::{PostRepository, TimelineStore, UserRepository};
@@ -66,6 +66,9 @@ pub const PROPERTIES: &[Property] = &[
         users, posts, timelines
     )),
     property!(feeds_keep_only_their_newest_entries(
+        users, posts, timelines
+    )),
+    property!(pages_beyond_the_feed_hold_whatever_the_rate(
         users, posts, timelines
     )),
     property!(a_rebuild_restores_every_feed_idempotently(

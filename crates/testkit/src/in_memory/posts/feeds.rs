@@ -147,6 +147,10 @@ impl TimelineStore for InMemoryPosts {
         Ok(Page::from_lookahead(request, rows))
     }
 
+    fn limits(&self) -> FeedLimits {
+        lock(&self.state).feeds.limits
+    }
+
     async fn feed_len(&self, user: UserId) -> Result<u64, RepoError> {
         let state = lock(&self.state);
         let len = state.feeds.entries.get(&user).map_or(0, BTreeSet::len);
