@@ -15,6 +15,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use microblog_routes as routes;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -79,20 +80,26 @@ pub(crate) fn build(state: AppState, config: &WebConfig) -> Router {
         )
         .route(routes::RESEND_CONFIRMATION.pattern(), post(confirm::resend))
         .fallback(system::not_found)
-        .layer(from_fn_with_state(state.clone(), load_session))
-        .layer(from_fn_with_state(state.clone(), limit_form_posts));
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn_with_state(state.clone(), limit_form_posts))
+                .layer(from_fn_with_state(state.clone(), load_session)),
+        );
     Router::new()
         .route(routes::HEALTHZ.pattern(), get(system::healthz))
         .route(routes::READYZ.pattern(), get(system::readyz))
         .route(routes::STATIC.pattern(), get(system::static_file))
         .route(routes::AVATAR.pattern(), get(avatar::avatar))
         .merge(pages)
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(from_fn_with_state(state.clone(), error_pages))
-        .layer(from_fn_with_state(state.clone(), security_headers))
-        .layer(from_fn_with_state(state.clone(), request_context))
-        .layer(axum::middleware::from_fn(crate::metrics::track))
+        .layer(
+            ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(crate::metrics::track))
+                .layer(from_fn_with_state(state.clone(), request_context))
+                .layer(from_fn_with_state(state.clone(), security_headers))
+                .layer(from_fn_with_state(state.clone(), error_pages))
+                .layer(CatchPanicLayer::custom(panic_response))
+                .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+                .layer(DefaultBodyLimit::max(config.max_body_bytes)),
+        )
         .with_state(state)
 }
