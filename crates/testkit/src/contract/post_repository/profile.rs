@@ -123,7 +123,7 @@ pub async fn a_profile_says_whether_the_viewer_follows_the_user(
 
 /// Every page of a profile (numbered, past the end, older and newer than a cursor, a
 /// cursor on another author's post or on no post) is the page `by_author` gives for the
-/// same request, with the user's counts beside it.
+/// same request, bodies byte for byte, with the user's counts beside it.
 pub async fn a_profile_pages_as_by_author_does(
     users: &dyn UserRepository,
     posts: &dyn PostRepository,
@@ -134,9 +134,15 @@ pub async fn a_profile_pages_as_by_author_does(
     let at = |secs| T0 + time::Duration::seconds(secs);
     let mut hers = Vec::new();
     let mut his = Vec::new();
+    // Quotes, backslashes and non-ASCII text, which a store may escape on the way.
+    let texts = [
+        "hers",
+        r#"she said "hi" \ \n \u00e9 — ünïcödé 🎉 <b>&amp;</b>"#,
+    ];
     for n in 0..8 {
         // Pairs share a second, so ids break ties; john posts in between.
-        hers.push(post(posts, susan.id, "hers", at(n / 2)).await.id);
+        let text = texts[usize::from(n % 3 == 1)];
+        hers.push(post(posts, susan.id, text, at(n / 2)).await.id);
         his.push(post(posts, john.id, "his", at(n / 2)).await.id);
     }
     hers.reverse();
