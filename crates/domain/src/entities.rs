@@ -1,4 +1,4 @@
-//! Entities (`User`, `Post`) and the pagination types of timelines.
+//! Entities (`User`, `Post`, a profile page) and the pagination types of timelines.
 
 mod page;
 
@@ -90,4 +90,16 @@ pub struct TimelinePost {
 pub struct FollowCounts {
     pub followers: u64,
     pub following: u64,
+}
+
+/// What a profile page shows: the user, one page of their posts (newest first, as
+/// [`crate::ports::PostRepository::by_author`] lists them), their follow counts, and
+/// whether the viewer follows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfilePage {
+    pub user: User,
+    pub posts: Page<TimelinePost>,
+    pub counts: FollowCounts,
+    /// Whether the viewer follows this user (`false` for anonymous viewers and oneself).
+    pub viewer_follows: bool,
 }

@@ -23,7 +23,7 @@ pub use confirm_token::{
 pub use email::{Email, EmailIntent, EmailKind};
 pub use entities::{
     FollowCounts, NewUser, Page, PagePosition, PageRequest, PendingEmail, Post, PostId,
-    TimelinePost, User, UserId,
+    ProfilePage, TimelinePost, User, UserId,
 };
 pub use mail_request::{Addressee, DeadMailLine, MailRequest};
 pub use reset_token::{ResetClaims, ResetToken, ResetTokenError, ResetTokens};

@@ -26,8 +26,11 @@ mod registration;
 mod sessions;
 mod sign_in;
 
+/// Re-exported from [`crate::entities`], where it moved when the store began reading a
+/// profile in one call.
+pub use crate::entities::ProfilePage;
 pub use alerts::{Alerts, ServerErrorReport};
-pub use blog::{Blog, FollowError, ProfilePage};
+pub use blog::{Blog, FollowError};
 pub use change_email::{ChangeEmail, ChangeEmailCommand, ChangeEmailError};
 pub use change_password::{ChangePassword, ChangePasswordCommand, ChangePasswordError};
 pub use dead_mail_digest::{DIGEST_QUIET, DeadMailDigest, mask};

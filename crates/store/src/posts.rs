@@ -1,6 +1,7 @@
 //! `SeaOrmPosts`: the `PostRepository` port on the `post` and `followers` tables, keeping
 //! the home feeds of `timeline_entry` in the same transactions.
 
+mod profile;
 pub(crate) mod timeline;
 
 use crate::binds::Binds;
@@ -11,7 +12,8 @@ use crate::write_gate::WriteGate;
 use async_trait::async_trait;
 use microblog_domain::ports::{FeedLimits, PostRepository, RepoError};
 use microblog_domain::{
-    FollowCounts, Page, PageRequest, Post, PostBody, PostId, TimelinePost, UserId,
+    FollowCounts, Page, PageRequest, Post, PostBody, PostId, ProfilePage, TimelinePost, UserId,
+    Username,
 };
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
@@ -92,6 +94,16 @@ impl PostRepository for SeaOrmPosts {
         page: PageRequest,
     ) -> Result<Page<TimelinePost>, RepoError> {
         timeline::page(&self.conn, timeline::Posts::By(author), page).await
+    }
+
+    /// One statement (a cursor page adds its cursor's look-up): see [`profile`].
+    async fn profile(
+        &self,
+        username: &Username,
+        viewer: Option<UserId>,
+        page: PageRequest,
+    ) -> Result<Option<ProfilePage>, RepoError> {
+        profile::profile(&self.conn, username, viewer, page).await
     }
 
     /// `INSERT ... ON CONFLICT DO NOTHING`: a second follow is a no-op, even when racing;

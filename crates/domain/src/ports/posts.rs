@@ -1,8 +1,8 @@
 //! `PostRepository`: posts, timelines and the follower graph.
 
 use super::RepoError;
-use crate::entities::{FollowCounts, Page, PageRequest, Post, TimelinePost, UserId};
-use crate::values::PostBody;
+use crate::entities::{FollowCounts, Page, PageRequest, Post, ProfilePage, TimelinePost, UserId};
+use crate::values::{PostBody, Username};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
@@ -50,6 +50,22 @@ pub trait PostRepository: Send + Sync {
         author: UserId,
         page: PageRequest,
     ) -> Result<Page<TimelinePost>, RepoError>;
+
+    /// The profile of the user named `username` as `viewer` sees it: the user, the page
+    /// `page` of their posts (exactly what [`Self::by_author`] lists for that request),
+    /// their [`Self::follow_counts`], and whether `viewer` follows them (`false` when
+    /// `viewer` is `None` or the user themselves). Everything is read together, so a
+    /// profile page costs one round trip to the store (a cursor page may add the look-up
+    /// of its cursor post); a cursor naming no post gives an empty page of a found user.
+    ///
+    /// # Errors
+    /// [`RepoError`] when storage fails. An unknown username is `Ok(None)`.
+    async fn profile(
+        &self,
+        username: &Username,
+        viewer: Option<UserId>,
+        page: PageRequest,
+    ) -> Result<Option<ProfilePage>, RepoError>;
 
     /// Makes `follower` follow `followed`, and (in the same transaction) back-fills the
     /// follower's feed with the followed user's newest fanned-out posts. Idempotent:

@@ -2,22 +2,12 @@
 
 use super::{UnexpectedError, repo};
 use crate::entities::{
-    FollowCounts, Page, PagePosition, PageRequest, Post, TimelinePost, User, UserId,
+    Page, PagePosition, PageRequest, Post, ProfilePage, TimelinePost, User, UserId,
 };
 use crate::ports::RepoError;
 use crate::ports::{Clock, PostRepository, TimelineStore, UserRepository};
 use crate::values::{PostBody, Username};
 use std::sync::Arc;
-
-/// A profile page's content.
-#[derive(Clone, Debug)]
-pub struct ProfilePage {
-    pub user: User,
-    pub posts: Page<TimelinePost>,
-    pub counts: FollowCounts,
-    /// Whether the viewer follows this user (`false` for anonymous viewers and oneself).
-    pub viewer_follows: bool,
-}
 
 /// Why a follow or unfollow was refused.
 #[derive(Debug, thiserror::Error)]
@@ -39,8 +29,6 @@ enum Listing {
     Home(UserId),
     /// Every post.
     Explore,
-    /// One author's posts.
-    By(UserId),
 }
 
 /// The microblog use cases.
@@ -94,10 +82,7 @@ impl Blog {
             return Ok(None);
         }
         let page = self.fetch(listing, request).await.map_err(repo)?;
-        let short_top = matches!(at, PagePosition::After(_))
-            && !page.has_prev
-            && page.items.len() < request.per_page() as usize;
-        if short_top {
+        if short_top(request, &page) {
             let first = PageRequest::new(1, self.per_page);
             return self.fetch(listing, first).await.map(Some).map_err(repo);
         }
@@ -112,7 +97,6 @@ impl Blog {
         match listing {
             Listing::Home(user) => self.timelines.home(user, request).await,
             Listing::Explore => self.posts.explore(request).await,
-            Listing::By(author) => self.posts.by_author(author, request).await,
         }
     }
 
@@ -165,7 +149,10 @@ impl Blog {
     }
 
     /// A user's profile as `viewer` sees it, or `None` for an unknown username or a
-    /// numbered page too deep to reach.
+    /// numbered page too deep to reach. One call to the store
+    /// ([`PostRepository::profile`]) brings the user, the page, the counts and whether the
+    /// viewer follows them; a short "Newer posts" page is answered with the first page, as
+    /// in [`Self::explore`].
     ///
     /// # Errors
     /// `Unexpected` when storage fails.
@@ -175,30 +162,20 @@ impl Blog {
         viewer: Option<UserId>,
         at: PagePosition,
     ) -> Result<Option<ProfilePage>, UnexpectedError> {
-        if !PageRequest::at(at, self.per_page).within_reach() {
+        let request = PageRequest::at(at, self.per_page);
+        if !request.within_reach() {
             return Ok(None);
         }
-        let Some(user) = self.users.by_username(username).await.map_err(repo)? else {
+        let profile = self.posts.profile(username, viewer, request).await;
+        let Some(profile) = profile.map_err(repo)? else {
             return Ok(None);
         };
-        let Some(posts) = self.listing(Listing::By(user.id), at).await? else {
-            return Ok(None);
-        };
-        let counts = self.posts.follow_counts(user.id).await.map_err(repo)?;
-        let viewer_follows = match viewer {
-            Some(viewer) if viewer != user.id => self
-                .posts
-                .is_following(viewer, user.id)
-                .await
-                .map_err(repo)?,
-            _ => false,
-        };
-        Ok(Some(ProfilePage {
-            user,
-            posts,
-            counts,
-            viewer_follows,
-        }))
+        if short_top(request, &profile.posts) {
+            let first = PageRequest::new(1, self.per_page);
+            let profile = self.posts.profile(username, viewer, first).await;
+            return profile.map_err(repo);
+        }
+        Ok(Some(profile))
     }
 
     /// `follower` follows the user named `username`. Following twice is harmless.
@@ -237,4 +214,13 @@ impl Blog {
             .map_err(repo)?
             .ok_or_else(|| FollowError::UserNotFound(username.to_string()))
     }
+}
+
+/// Whether `page`, fetched for `request`, is a "Newer posts" page that reached the top with
+/// fewer than a page of posts: it is then answered with the first page, so the newest page
+/// is always full.
+fn short_top(request: PageRequest, page: &Page<TimelinePost>) -> bool {
+    matches!(request.position(), PagePosition::After(_))
+        && !page.has_prev
+        && page.items.len() < request.per_page() as usize
 }

@@ -6,7 +6,10 @@ use microblog_domain::ports::{
 };
 use microblog_domain::services::{Blog, FollowError};
 use microblog_domain::values::{PostBody, Username};
-use microblog_domain::{FollowCounts, Page, PagePosition, PageRequest, Post, PostId, UserId};
+use microblog_domain::{
+    FollowCounts, Page, PagePosition, PageRequest, Post, PostId, ProfilePage, TimelinePost, User,
+    UserId,
+};
 use std::sync::Arc;
 
 fn blog(users: MockUserRepository, posts: MockPostRepository) -> Blog {
@@ -111,48 +114,57 @@ async fn follow_and_unfollow_reach_the_repository() {
     blog.unfollow(UserId(1), &name("john")).await.unwrap();
 }
 
-fn empty_page(request: PageRequest) -> Page<microblog_domain::TimelinePost> {
+fn empty_page(request: PageRequest) -> Page<TimelinePost> {
     Page::from_lookahead(request, Vec::new())
 }
 
-#[tokio::test]
-async fn a_profile_says_whether_the_viewer_follows_but_never_asks_about_oneself() {
-    let mut posts = MockPostRepository::new();
-    posts
-        .expect_by_author()
-        .withf(|_, page| page.per_page() == 25 && page.number() == Some(2))
-        .returning(|_, page| Ok(empty_page(page)));
-    posts.expect_follow_counts().returning(|_| {
-        Ok(FollowCounts {
+fn profile_of(user: User, posts: Page<TimelinePost>) -> ProfilePage {
+    ProfilePage {
+        user,
+        posts,
+        counts: FollowCounts {
             followers: 3,
             following: 4,
-        })
-    });
+        },
+        viewer_follows: true,
+    }
+}
+
+#[tokio::test]
+async fn a_profile_is_one_call_to_the_store() {
+    let mut users = MockUserRepository::new();
+    users.expect_by_username().never();
+    let mut posts = MockPostRepository::new();
+    posts.expect_by_author().never();
+    posts.expect_follow_counts().never();
+    posts.expect_is_following().never();
     posts
-        .expect_is_following()
-        .withf(|viewer, target| (*viewer, *target) == (UserId(1), UserId(2)))
+        .expect_profile()
+        .withf(|name, viewer, page| {
+            name.as_str() == "john"
+                && *viewer == Some(UserId(1))
+                && (page.number(), page.per_page()) == (Some(2), 25)
+        })
         .times(1)
-        .returning(|_, _| Ok(true));
-    let blog = blog(users_with_susan_and_john(), posts);
+        .returning(|_, _, page| Ok(Some(profile_of(user(2, "john", "h"), empty_page(page)))));
+    posts
+        .expect_profile()
+        .withf(|name, _, _| name.as_str() == "ghost")
+        .times(1)
+        .returning(|_, _, _| Ok(None));
+    let blog = blog(users, posts);
     let john = blog
         .profile(&name("john"), Some(UserId(1)), PagePosition::Number(2))
         .await
         .unwrap()
         .unwrap();
-    assert!(john.viewer_follows);
-    assert_eq!(john.counts.followers, 3);
-    let own = blog
-        .profile(&name("susan"), Some(UserId(1)), PagePosition::Number(2))
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(!own.viewer_follows);
-    assert!(
-        blog.profile(&name("ghost"), None, PagePosition::Number(1))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(john.viewer_follows, "as the store says");
+    assert_eq!((john.counts.followers, john.counts.following), (3, 4));
+    assert_eq!(john.posts.position, PagePosition::Number(2));
+    let ghost = blog
+        .profile(&name("ghost"), None, PagePosition::Number(1))
+        .await;
+    assert!(ghost.unwrap().is_none(), "an unknown name");
 }
 
 #[tokio::test]
@@ -160,7 +172,7 @@ async fn a_numbered_page_too_deep_to_reach_is_refused_without_a_query() {
     let mut posts = MockPostRepository::new();
     posts.expect_explore().never();
     posts.expect_timeline().never();
-    posts.expect_by_author().never();
+    posts.expect_profile().never();
     let mut timelines = MockTimelineStore::new();
     timelines.expect_home().never();
     let blog = blog_with_feeds(MockUserRepository::new(), posts, timelines);
@@ -206,7 +218,7 @@ async fn numbered_home_pages_reach_as_deep_as_the_feed_and_cursors_beyond() {
 #[tokio::test]
 async fn a_newer_posts_page_that_reaches_the_top_short_is_the_first_page() {
     let mut posts = MockPostRepository::new();
-    let post = |id| microblog_domain::TimelinePost {
+    let post = |id| TimelinePost {
         post: Post {
             id: PostId(id),
             author: UserId(1),
@@ -232,6 +244,41 @@ async fn a_newer_posts_page_that_reaches_the_top_short_is_the_first_page() {
         .await
         .unwrap()
         .unwrap();
+    assert_eq!(page.position, PagePosition::Number(1));
+    assert_eq!(page.items.len(), 25, "a full first page");
+    assert!(!page.has_prev && page.has_next);
+}
+
+#[tokio::test]
+async fn a_newer_posts_profile_page_that_reaches_the_top_short_is_the_first_page() {
+    let mut posts = MockPostRepository::new();
+    let post = |id| TimelinePost {
+        post: Post {
+            id: PostId(id),
+            author: UserId(2),
+            body: PostBody::parse("p").unwrap(),
+            timestamp: t(id),
+        },
+        author_username: name("john"),
+        author_email: microblog_domain::EmailAddress::parse("j@example.com").unwrap(),
+    };
+    posts
+        .expect_profile()
+        .withf(|name, viewer, _| name.as_str() == "john" && *viewer == Some(UserId(1)))
+        .times(2)
+        .returning(move |_, _, request| {
+            let items = match request.position() {
+                PagePosition::After(_) => vec![post(31), post(32)],
+                PagePosition::Number(1) => (8..=33).rev().map(post).collect(),
+                other => panic!("unexpected {other:?}"),
+            };
+            let page = Page::from_lookahead(request, items);
+            Ok(Some(profile_of(user(2, "john", "h"), page)))
+        });
+    let blog = blog(MockUserRepository::new(), posts);
+    let after = PagePosition::After(PostId(30));
+    let john = blog.profile(&name("john"), Some(UserId(1)), after).await;
+    let page = john.unwrap().unwrap().posts;
     assert_eq!(page.position, PagePosition::Number(1));
     assert_eq!(page.items.len(), 25, "a full first page");
     assert!(!page.has_prev && page.has_next);

@@ -1,5 +1,5 @@
-//! Contract of `PostRepository`: posts, timelines, pagination and the follower graph, one
-//! function per property.
+//! Contract of `PostRepository`: posts, timelines, pagination, profiles and the follower
+//! graph, one function per property.
 //!
 //! Each function expects an empty store (a fresh database per call) and both repositories
 //! on it: users are created through `users` because posts refer to them. It panics, naming
@@ -7,11 +7,17 @@
 //! store.
 
 mod pages;
+mod profile;
 mod suite;
 
 pub use pages::{
     cursors_walk_every_page_both_ways, pages_end_exactly_where_the_posts_do,
     timelines_are_newest_first_with_id_tiebreak,
+};
+pub use profile::{
+    a_profile_of_an_unknown_name_is_none, a_profile_pages_as_by_author_does,
+    a_profile_says_whether_the_viewer_follows_the_user,
+    a_profile_without_posts_has_an_empty_page_and_the_counts,
 };
 pub use suite::{PROPERTIES, Property, run_all};
 

@@ -6,10 +6,10 @@ mod feeds;
 use super::{InMemoryUsers, lock};
 use async_trait::async_trait;
 use feeds::Feeds;
-use microblog_domain::ports::{FeedLimits, PostRepository, RepoError};
+use microblog_domain::ports::{FeedLimits, PostRepository, RepoError, UserRepository};
 use microblog_domain::{
-    FollowCounts, Page, PagePosition, PageRequest, Post, PostBody, PostId, TimelinePost, User,
-    UserId,
+    FollowCounts, Page, PagePosition, PageRequest, Post, PostBody, PostId, ProfilePage,
+    TimelinePost, User, UserId, Username,
 };
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
@@ -216,6 +216,28 @@ impl PostRepository for InMemoryPosts {
         page: PageRequest,
     ) -> Result<Page<TimelinePost>, RepoError> {
         self.page(page, |_, post| post.author == author)
+    }
+
+    /// Composed of the other reads: in memory a call costs nothing.
+    async fn profile(
+        &self,
+        username: &Username,
+        viewer: Option<UserId>,
+        page: PageRequest,
+    ) -> Result<Option<ProfilePage>, RepoError> {
+        let Some(user) = self.users.by_username(username).await? else {
+            return Ok(None);
+        };
+        let posts = self.by_author(user.id, page).await?;
+        let counts = self.follow_counts(user.id).await?;
+        let viewer_follows =
+            viewer.is_some_and(|viewer| viewer != user.id && self.follows(viewer, user.id));
+        Ok(Some(ProfilePage {
+            user,
+            posts,
+            counts,
+            viewer_follows,
+        }))
     }
 
     async fn follow(&self, follower: UserId, followed: UserId) -> Result<(), RepoError> {

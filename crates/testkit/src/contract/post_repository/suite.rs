@@ -1,7 +1,10 @@
 //! The whole `PostRepository` contract: every property, and a runner for them all.
 
 use super::{
-    by_author_lists_only_that_author, created_post_round_trips, cursors_walk_every_page_both_ways,
+    a_profile_of_an_unknown_name_is_none, a_profile_pages_as_by_author_does,
+    a_profile_says_whether_the_viewer_follows_the_user,
+    a_profile_without_posts_has_an_empty_page_and_the_counts, by_author_lists_only_that_author,
+    created_post_round_trips, cursors_walk_every_page_both_ways,
     following_is_idempotent_and_counted, pages_end_exactly_where_the_posts_do,
     post_by_unknown_author_fails, timeline_shows_own_and_followed_posts_only,
     timelines_are_newest_first_with_id_tiebreak,
@@ -51,6 +54,14 @@ pub const PROPERTIES: &[Property] = &[
     property!(timelines_are_newest_first_with_id_tiebreak(users, posts)),
     property!(pages_end_exactly_where_the_posts_do(users, posts)),
     property!(cursors_walk_every_page_both_ways(users, posts)),
+    property!(a_profile_of_an_unknown_name_is_none(users, posts)),
+    property!(a_profile_without_posts_has_an_empty_page_and_the_counts(
+        users, posts
+    )),
+    property!(a_profile_says_whether_the_viewer_follows_the_user(
+        users, posts
+    )),
+    property!(a_profile_pages_as_by_author_does(users, posts)),
 ];
 
 /// Runs every property: `on_fresh_store` gets each [`Property`] in turn and must
