@@ -76,7 +76,7 @@ impl Blog {
             Listing::Home(_) => {
                 request.within_first(u64::from(self.timelines.limits().max_entries))
             }
-            Listing::Explore | Listing::By(_) => true,
+            Listing::Explore => true,
         };
         if !request.within_reach() || !within_feed {
             return Ok(None);
