@@ -1,7 +1,8 @@
 //! `Binds`: a raw statement's bound values, handing out each value's placeholder in the
 //! backend's syntax (`?` on SQLite, `$n` on PostgreSQL).
 
-use sea_orm::{DbBackend, Statement, Value};
+use microblog_domain::ports::RepoError;
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 
 /// The values of one raw statement, in placeholder order.
 #[derive(Debug)]
@@ -32,6 +33,17 @@ impl Binds {
     /// The statement of `sql` with these values.
     pub(crate) fn statement(self, sql: impl Into<String>) -> Statement {
         Statement::from_sql_and_values(self.backend, sql.into(), self.values)
+    }
+
+    /// The first row `sql` with these values returns on `conn`, if any.
+    pub(crate) async fn query_one(
+        self,
+        conn: &impl ConnectionTrait,
+        sql: impl Into<String>,
+    ) -> Result<Option<QueryResult>, RepoError> {
+        conn.query_one_raw(self.statement(sql))
+            .await
+            .map_err(RepoError::new)
     }
 }
 

@@ -159,11 +159,7 @@ impl PostRepository for SeaOrmPosts {
             binds.bind(follower.0),
             binds.bind(followed.0),
         );
-        let edge = self
-            .conn
-            .query_one_raw(binds.statement(sql))
-            .await
-            .map_err(RepoError::new)?;
+        let edge = binds.query_one(&self.conn, sql).await?;
         Ok(edge.is_some())
     }
 
@@ -177,11 +173,9 @@ impl PostRepository for SeaOrmPosts {
             binds.bind(user.0),
             binds.bind(user.0),
         );
-        let row = self
-            .conn
-            .query_one_raw(binds.statement(sql))
-            .await
-            .map_err(RepoError::new)?
+        let row = binds
+            .query_one(&self.conn, sql)
+            .await?
             .ok_or_else(|| RepoError::new("counting followers returned no row"))?;
         let count = |at: usize| -> Result<u64, RepoError> {
             let value: i64 = row.try_get_by_index(at).map_err(RepoError::new)?;

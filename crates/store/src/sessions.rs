@@ -15,8 +15,8 @@ use microblog_domain::ports::{RepoError, SessionStore};
 use microblog_domain::{Device, SessionHandle, SessionSecretHash, StoredSession, User, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QueryResult,
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection,
+    DbErr, EntityTrait, QueryFilter, QueryOrder, QueryResult,
 };
 use time::OffsetDateTime;
 
@@ -66,12 +66,7 @@ impl SessionStore for SeaOrmSessions {
             binds.bind(secret_hash.as_str()),
             binds.bind(to_micros(now)),
         );
-        let Some(row) = self
-            .conn
-            .query_one_raw(binds.statement(sql))
-            .await
-            .map_err(RepoError::new)?
-        else {
+        let Some(row) = binds.query_one(&self.conn, sql).await? else {
             return Ok(None);
         };
         let (session, user) = session_and_user_at(&row).map_err(RepoError::new)?;

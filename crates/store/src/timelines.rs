@@ -89,10 +89,9 @@ impl TimelineStore for SeaOrmTimelines {
 
 /// The `"n"` of a one-row count.
 async fn count(conn: &DatabaseConnection, binds: Binds, sql: &str) -> Result<u64, RepoError> {
-    let row = conn
-        .query_one_raw(binds.statement(sql))
-        .await
-        .map_err(RepoError::new)?
+    let row = binds
+        .query_one(conn, sql)
+        .await?
         .ok_or_else(|| RepoError::new("a count returned no row"))?;
     let n: i64 = row.try_get("", "n").map_err(RepoError::new)?;
     u64::try_from(n).map_err(RepoError::new)

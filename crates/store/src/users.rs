@@ -14,8 +14,8 @@ use microblog_domain::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryResult,
+    ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, DatabaseConnection,
+    DbErr, EntityTrait, QueryFilter, QueryResult,
 };
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -49,10 +49,9 @@ impl SeaOrmUsers {
             column.name(),
             binds.bind(value),
         );
-        self.conn
-            .query_one_raw(binds.statement(sql))
-            .await
-            .map_err(RepoError::new)?
+        binds
+            .query_one(&self.conn, sql)
+            .await?
             .map(|row| user_at(&row, 0).map_err(RepoError::new).and_then(to_user))
             .transpose()
     }

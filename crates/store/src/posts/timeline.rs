@@ -144,11 +144,7 @@ async fn cursor_key(
         r#"SELECT "timestamp", "id" FROM "post" WHERE "id" = {}"#,
         binds.bind(post.0)
     );
-    let Some(row) = conn
-        .query_one_raw(binds.statement(sql))
-        .await
-        .map_err(RepoError::new)?
-    else {
+    let Some(row) = binds.query_one(conn, sql).await? else {
         return Ok(None);
     };
     let timestamp: i64 = row.try_get("", "timestamp").map_err(RepoError::new)?;

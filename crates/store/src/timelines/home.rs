@@ -101,11 +101,7 @@ async fn probe_window(
         r#"SELECT MIN("post_timestamp"), MAX("post_timestamp"), COUNT(*) FROM "timeline_entry" WHERE "user_id" = {}"#,
         binds.bind(user.0)
     );
-    let Some(row) = conn
-        .query_one_raw(binds.statement(sql))
-        .await
-        .map_err(RepoError::new)?
-    else {
+    let Some(row) = binds.query_one(conn, sql).await? else {
         return Ok(None);
     };
     let oldest: Option<i64> = row.try_get_by_index(0).map_err(RepoError::new)?;

@@ -50,6 +50,19 @@ async fn follow(posts: &dyn PostRepository, follower: &User, followed: &User) {
     must(posts.follow(follower.id, followed.id).await, "follow");
 }
 
+/// Susan, John and Mary, Susan following the other two.
+async fn susan_follows_john_and_mary(
+    users: &dyn UserRepository,
+    posts: &dyn PostRepository,
+) -> [User; 3] {
+    let susan = register(users, "susan", "susan@example.com").await;
+    let john = register(users, "john", "john@example.com").await;
+    let mary = register(users, "mary", "mary@example.com").await;
+    follow(posts, &susan, &john).await;
+    follow(posts, &susan, &mary).await;
+    [susan, john, mary]
+}
+
 /// A post lands in its author's feed and each follower's, and nobody else's.
 pub async fn a_post_fans_out_to_its_author_and_followers(
     users: &dyn UserRepository,
@@ -117,11 +130,7 @@ pub async fn an_unfollow_takes_the_authors_posts_out(
     posts: &dyn PostRepository,
     timelines: &dyn TimelineStore,
 ) {
-    let susan = register(users, "susan", "susan@example.com").await;
-    let john = register(users, "john", "john@example.com").await;
-    let mary = register(users, "mary", "mary@example.com").await;
-    follow(posts, &susan, &john).await;
-    follow(posts, &susan, &mary).await;
+    let [susan, john, mary] = susan_follows_john_and_mary(users, posts).await;
     posts_by(posts, &john, 0, 2).await;
     posts_by(posts, &mary, 2, 1).await;
     posts_by(posts, &susan, 3, 1).await;
@@ -236,11 +245,7 @@ pub async fn pages_beyond_the_feed_hold_whatever_the_rate(
     posts: &dyn PostRepository,
     timelines: &dyn TimelineStore,
 ) {
-    let susan = register(users, "susan", "susan@example.com").await;
-    let john = register(users, "john", "john@example.com").await;
-    let mary = register(users, "mary", "mary@example.com").await;
-    follow(posts, &susan, &john).await;
-    follow(posts, &susan, &mary).await;
+    let [susan, john, mary] = susan_follows_john_and_mary(users, posts).await;
     // Oldest first: a post a day for a week, a burst a second apart, an hour's quiet, posts
     // a minute apart, then the feed's newest entries a second apart.
     let day = 86_400;
