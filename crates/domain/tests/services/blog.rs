@@ -215,19 +215,25 @@ async fn numbered_home_pages_reach_as_deep_as_the_feed_and_cursors_beyond() {
     );
 }
 
-#[tokio::test]
-async fn a_newer_posts_page_that_reaches_the_top_short_is_the_first_page() {
-    let mut posts = MockPostRepository::new();
-    let post = |id| TimelinePost {
+/// Post `id` by `author`, named `username`, at second `id`.
+fn post_by(id: i64, author: UserId, username: &str) -> TimelinePost {
+    TimelinePost {
         post: Post {
             id: PostId(id),
-            author: UserId(1),
+            author,
             body: PostBody::parse("p").unwrap(),
             timestamp: t(id),
         },
-        author_username: name("susan"),
-        author_email: microblog_domain::EmailAddress::parse("s@example.com").unwrap(),
-    };
+        author_username: name(username),
+        author_email: microblog_domain::EmailAddress::parse(&format!("{username}@example.com"))
+            .unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn a_newer_posts_page_that_reaches_the_top_short_is_the_first_page() {
+    let mut posts = MockPostRepository::new();
+    let post = |id| post_by(id, UserId(1), "susan");
     posts.expect_explore().times(2).returning(move |request| {
         Ok(match request.position() {
             // Only two posts are newer than post 30: fewer than a page.
@@ -252,16 +258,7 @@ async fn a_newer_posts_page_that_reaches_the_top_short_is_the_first_page() {
 #[tokio::test]
 async fn a_newer_posts_profile_page_that_reaches_the_top_short_is_the_first_page() {
     let mut posts = MockPostRepository::new();
-    let post = |id| TimelinePost {
-        post: Post {
-            id: PostId(id),
-            author: UserId(2),
-            body: PostBody::parse("p").unwrap(),
-            timestamp: t(id),
-        },
-        author_username: name("john"),
-        author_email: microblog_domain::EmailAddress::parse("j@example.com").unwrap(),
-    };
+    let post = |id| post_by(id, UserId(2), "john");
     posts
         .expect_profile()
         .withf(|name, viewer, _| name.as_str() == "john" && *viewer == Some(UserId(1)))

@@ -134,6 +134,20 @@ impl Start {
     }
 }
 
+impl Start {
+    /// ` AND <timestamp> >= t - window` for a page of older rows, `<= t + window` for newer
+    /// ones (`t` the cursor's timestamp): the rows within `window` microseconds beyond the
+    /// cursor, binding the edge in `binds`. Nothing for [`Self::Skip`], which has no cursor.
+    pub(crate) fn window_on(self, binds: &mut Binds, timestamp: &str, window: i64) -> String {
+        let (bound, edge) = match self {
+            Self::Skip(_) => return String::new(),
+            Self::Older(t, _) => (">=", t.saturating_sub(window)),
+            Self::Newer(t, _) => ("<=", t.saturating_add(window)),
+        };
+        format!(r#" AND "{timestamp}" {bound} {}"#, binds.bind(edge))
+    }
+}
+
 /// A post's `(timestamp, id)`, by primary key.
 async fn cursor_key(
     conn: &DatabaseConnection,
@@ -178,26 +192,25 @@ pub(crate) async fn page_from(
     Ok(Page::from_lookahead(request, rows))
 }
 
-/// The rows of [`page_from`] (with its look-ahead row) that lie on the near side of
-/// `horizon`, a timestamp beyond the start in the scan's direction: at or after it for a
-/// page of older posts, at or before it for a page of newer ones. Each author's index range
-/// is then bounded at both ends, so the scan costs the posts inside the window, not every
+/// The rows of [`page_from`] (with its look-ahead row) within `window` microseconds of the
+/// cursor, in the scan's direction ([`Start::window_on`]). Each author's index range is
+/// then bounded at both ends, so the scan costs the posts inside the window, not every
 /// post of every author. When it returns the whole `limit`, these are exactly the rows the
-/// unbounded query gives (every post beyond the horizon comes after them in the page's
+/// unbounded query gives (every post beyond the window comes after them in the page's
 /// order); fewer says nothing.
 pub(crate) async fn rows_within(
     conn: &DatabaseConnection,
     posts: Posts,
     start: Start,
     limit: u64,
-    horizon: i64,
+    window: i64,
 ) -> Result<Vec<TimelinePost>, RepoError> {
     let statement = statement(
         conn.get_database_backend(),
         posts,
         start,
         limit,
-        Some(horizon),
+        Some(window),
     );
     with_authors(conn, statement).await
 }
@@ -233,7 +246,7 @@ fn statement(
     posts: Posts,
     start: Start,
     limit: u64,
-    horizon: Option<i64>,
+    window: Option<i64>,
 ) -> Statement {
     let mut binds = Binds::new(backend);
     let filter = match posts {
@@ -246,15 +259,8 @@ fn statement(
         ),
     };
     let mut range = start.range_on(&mut binds, "timestamp", "id");
-    if let Some(horizon) = horizon {
-        let bound = match start {
-            Start::Newer(..) => "<=",
-            Start::Skip(_) | Start::Older(..) => ">=",
-        };
-        range.push_str(&format!(
-            r#" AND "timestamp" {bound} {}"#,
-            binds.bind(horizon)
-        ));
+    if let Some(window) = window {
+        range.push_str(&start.window_on(&mut binds, "timestamp", window));
     }
     let (direction, offset) = (start.direction(), start.offset());
     let sql = format!(
@@ -346,7 +352,7 @@ mod tests {
             Posts::By(UserId(7)),
             older,
             26,
-            Some(900),
+            Some(100),
         );
         assert!(
             window
@@ -355,12 +361,14 @@ mod tests {
             "{}",
             window.sql
         );
+        let edge = window.values.map(|values| values.0[4].clone());
+        assert_eq!(edge, Some(900_i64.into()), "100 µs older than the cursor");
         let newer = statement(
             DbBackend::Sqlite,
             Posts::All,
             Start::Newer(1_000, 42),
             26,
-            Some(2_000),
+            Some(1_000),
         );
         assert!(
             newer.sql.contains(r#""timestamp" >= ? AND ("timestamp" > ? OR "id" > ?) AND "timestamp" <= ? ORDER BY "timestamp" ASC, "id" ASC"#),

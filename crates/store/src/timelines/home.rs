@@ -73,14 +73,10 @@ async fn past_the_feed(
 ) -> Result<Page<TimelinePost>, RepoError> {
     let posts = Posts::FollowedBy(user);
     let wanted = u64::from(request.per_page()) + 1;
-    if let Start::Older(timestamp, _) | Start::Newer(timestamp, _) = start
+    if let Start::Older(..) | Start::Newer(..) = start
         && let Some(window) = probe_window(conn, user, wanted).await?
     {
-        let horizon = match start {
-            Start::Newer(..) => timestamp.saturating_add(window),
-            Start::Skip(_) | Start::Older(..) => timestamp.saturating_sub(window),
-        };
-        let rows = timeline::rows_within(conn, posts, start, wanted, horizon).await?;
+        let rows = timeline::rows_within(conn, posts, start, wanted, window).await?;
         if rows.len() as u64 >= wanted {
             return Ok(Page::from_lookahead(request, rows));
         }
